@@ -3,13 +3,13 @@
 #include <QCoreApplication>
 #include <QGuiApplication>
 #include <QTextStream>
-
 #include <algorithm>
 #include <cstdio>
 
 using namespace quire::cli;
 
-namespace {
+namespace
+{
 
 void printUsage(QTextStream &out)
 {
@@ -64,7 +64,8 @@ int main(int argc, char **argv)
     for (const Command &c : commands()) {
         if (c.name == name) {
             QStringList rest = args.mid(consumed);
-            rest.prepend(QStringLiteral("quire ") + QString(c.name).replace(QLatin1String("bench-"), QLatin1String("bench ")));
+            rest.prepend(
+                QStringLiteral("quire ") + QString(c.name).replace(QLatin1String("bench-"), QLatin1String("bench ")));
             return c.run(rest);
         }
     }

@@ -2,7 +2,8 @@
 
 #include <atomic>
 
-namespace quire {
+namespace quire
+{
 
 // A flag that long jobs poll between units of work. Setting it never interrupts a transaction half-way:
 // the job finishes the unit it is in, commits, and returns Error::Code::Cancelled.
@@ -14,7 +15,7 @@ public:
     bool isCancelled() const { return m_cancelled.load(std::memory_order_relaxed); }
 
 private:
-    std::atomic<bool> m_cancelled{false};
+    std::atomic<bool> m_cancelled { false };
 };
 
 } // namespace quire

@@ -1,6 +1,7 @@
 #include "error.h"
 
-namespace quire {
+namespace quire
+{
 
 const char *errorCodeName(Error::Code code)
 {

@@ -3,7 +3,8 @@
 #include <cstdint>
 #include <string>
 
-namespace quire {
+namespace quire
+{
 
 // Receives progress from long jobs. The CLI draws a bar on stderr, the GUI a jobs panel; jobs only call this.
 // Implementations must be thread-safe: workers may report from several threads.

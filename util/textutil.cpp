@@ -1,15 +1,16 @@
 #include "textutil.h"
 
-namespace quire::util {
+namespace quire::util
+{
 
 bool isCjk(char32_t c)
 {
-    return (c >= 0x3040 && c <= 0x30FF)      // hiragana, katakana
-        || (c >= 0x3400 && c <= 0x4DBF)      // CJK extension A
-        || (c >= 0x4E00 && c <= 0x9FFF)      // CJK unified ideographs
-        || (c >= 0xAC00 && c <= 0xD7AF)      // hangul syllables
-        || (c >= 0xF900 && c <= 0xFAFF)      // compatibility ideographs
-        || (c >= 0x20000 && c <= 0x2FA1F);   // extensions B and later
+    return (c >= 0x3040 && c <= 0x30FF) // hiragana, katakana
+        || (c >= 0x3400 && c <= 0x4DBF) // CJK extension A
+        || (c >= 0x4E00 && c <= 0x9FFF) // CJK unified ideographs
+        || (c >= 0xAC00 && c <= 0xD7AF) // hangul syllables
+        || (c >= 0xF900 && c <= 0xFAFF) // compatibility ideographs
+        || (c >= 0x20000 && c <= 0x2FA1F); // extensions B and later
 }
 
 QString searchForm(const QString &text)

@@ -2,7 +2,8 @@
 
 #include <QString>
 
-namespace quire::util {
+namespace quire::util
+{
 
 // True for ideographs, kana and hangul: scripts written without spaces between words.
 bool isCjk(char32_t c);

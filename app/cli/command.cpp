@@ -1,17 +1,19 @@
 #include "command.h"
+
 #include "progressbar.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QTextStream>
-
 #include <csignal>
 #include <cstdio>
 #include <unistd.h>
 
-namespace quire::cli {
+namespace quire::cli
+{
 
-namespace {
+namespace
+{
 
 std::vector<Command> &registry()
 {
@@ -122,8 +124,8 @@ int Context::fail(const Error &error) const
 {
     const int code = exitCodeFor(error);
     if (m_json) {
-        QJsonObject o{{QStringLiteral("error"), QString::fromStdString(error.message)},
-                      {QStringLiteral("code"), QString::fromLatin1(errorCodeName(error.code))}};
+        QJsonObject o { { QStringLiteral("error"), QString::fromStdString(error.message) },
+            { QStringLiteral("code"), QString::fromLatin1(errorCodeName(error.code)) } };
         QTextStream(stdout) << QJsonDocument(o).toJson(QJsonDocument::Compact) << '\n';
     } else {
         QTextStream(stderr) << "quire: " << QString::fromStdString(error.message) << '\n';
@@ -134,7 +136,7 @@ int Context::fail(const Error &error) const
 int Context::fail(int exitCode, const QString &message) const
 {
     if (m_json) {
-        QJsonObject o{{QStringLiteral("error"), message}};
+        QJsonObject o { { QStringLiteral("error"), message } };
         QTextStream(stdout) << QJsonDocument(o).toJson(QJsonDocument::Compact) << '\n';
     } else {
         QTextStream(stderr) << "quire: " << message << '\n';

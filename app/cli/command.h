@@ -7,20 +7,20 @@
 #include <QCommandLineParser>
 #include <QJsonObject>
 #include <QStringList>
-
 #include <memory>
 #include <vector>
 
-namespace quire::cli {
+namespace quire::cli
+{
 
 // Exit codes of `quire`: scripts can rely on them.
 enum ExitCode {
     ExitOk = 0,
-    ExitFailure = 1,   // the job failed (the message says why)
-    ExitUsage = 2,     // bad arguments
-    ExitPartial = 3,   // the job finished but some items failed (e.g. files that could not be ingested)
-    ExitNotFound = 4,  // the library, document or model does not exist
-    ExitTooNew = 5,    // the library was written by a newer Quire
+    ExitFailure = 1, // the job failed (the message says why)
+    ExitUsage = 2, // bad arguments
+    ExitPartial = 3, // the job finished but some items failed (e.g. files that could not be ingested)
+    ExitNotFound = 4, // the library, document or model does not exist
+    ExitTooNew = 5, // the library was written by a newer Quire
     ExitCancelled = 130,
 };
 
@@ -28,7 +28,7 @@ enum ExitCode {
 // `static const bool registered = quire::cli::registerCommand({...});`.
 struct Command {
     QString name;
-    QString summary;   // one line, for `quire --help`
+    QString summary; // one line, for `quire --help`
     int (*run)(const QStringList &arguments); // arguments[0] is "quire NAME"
 };
 

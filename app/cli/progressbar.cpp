@@ -3,9 +3,11 @@
 #include <cstdio>
 #include <string>
 
-namespace quire::cli {
+namespace quire::cli
+{
 
-namespace {
+namespace
+{
 
 std::string formatDuration(double seconds)
 {
@@ -88,8 +90,8 @@ void ProgressBar::draw(bool force)
             return;
         m_lastPercent = percent;
         if (m_total > 0)
-            std::fprintf(stderr, "%s: %lld/%lld (%d%%)\n", m_phase.c_str(), (long long)m_done, (long long)m_total,
-                         percent);
+            std::fprintf(
+                stderr, "%s: %lld/%lld (%d%%)\n", m_phase.c_str(), (long long)m_done, (long long)m_total, percent);
         else
             std::fprintf(stderr, "%s: %lld\n", m_phase.c_str(), (long long)m_done);
         return;

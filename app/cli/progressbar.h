@@ -5,7 +5,8 @@
 #include <chrono>
 #include <mutex>
 
-namespace quire::cli {
+namespace quire::cli
+{
 
 // Progress on stderr. On a terminal: one line redrawn in place with a bar, rate and ETA, at most
 // ten times a second. Elsewhere (logs, CI): a plain line every few percent.
