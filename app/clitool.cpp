@@ -1,6 +1,8 @@
 #include "cli/command.h"
+#include "util/runtimedir.h"
 
 #include <QCoreApplication>
+#include <QFile>
 #include <QGuiApplication>
 #include <QTextStream>
 #include <algorithm>
@@ -37,6 +39,7 @@ int main(int argc, char **argv)
     // Some jobs draw (sample PDFs, rendering): a GUI application on the offscreen platform needs no display.
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
+    quire::util::ensureRuntimeDir();
     QGuiApplication app(argc, argv);
     QCoreApplication::setOrganizationName(QStringLiteral("Quire"));
     QCoreApplication::setApplicationName(QStringLiteral("quire"));
