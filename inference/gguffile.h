@@ -45,10 +45,11 @@ struct GgufTensorInfo {
     std::int64_t rows() const { return ne[1] * ne[2] * ne[3]; }
 };
 
+struct GgufValue;
+
 // A GGUF v2/v3 file, memory-mapped read-only. open() validates everything up front (header, every
 // metadata value, tensor types, shapes, offsets, sizes and overflow), so the accessors never fail
 // on a hostile file: they answer nullopt when a key is missing or of another type.
-struct GgufValue;
 
 class GgufFile
 {
