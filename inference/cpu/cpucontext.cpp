@@ -1,0 +1,244 @@
+#include "inference/cpu/cpucontext.h"
+
+#include "inference/cpu/threadpool.h"
+#include "inference/model.h"
+
+#include <cmath>
+#include <cstring>
+
+namespace quire::inference::cpu
+{
+
+CpuContext::CpuContext(const Model &model,
+    std::shared_ptr<ThreadPool> pool,
+    const KernelSet &ks,
+    std::unique_ptr<KvCache> cache,
+    const ContextConfig &config)
+    : m_model(model)
+    , m_hp(model.hparams())
+    , m_pool(std::move(pool))
+    , m_ks(ks)
+    , m_cache(std::move(cache))
+    , m_config(config)
+    , m_rope(model.hparams())
+{
+    m_shape.headDimK = m_hp.headDimK;
+    m_shape.headDimV = m_hp.headDimV;
+    m_shape.blockTokens = m_cache->config().blockTokens;
+    m_shape.kvType = m_cache->config().type;
+    m_shape.keyRowBytes = m_cache->keyRowBytes();
+    m_shape.valueRowBytes = m_cache->valueRowBytes();
+    m_shape.scale = 1.0f / std::sqrt(static_cast<float>(m_hp.headDimK));
+    const std::size_t batch = static_cast<std::size_t>(std::max(1, m_config.microBatch));
+    m_x.resize(batch * m_hp.nEmbd);
+    m_xn.resize(batch * m_hp.nEmbd);
+    m_q.resize(batch * m_hp.qWidth());
+    m_k.resize(batch * m_hp.kvWidth());
+    m_v.resize(batch * m_hp.vWidth());
+    m_attn.resize(batch * m_hp.nHead * m_hp.headDimV);
+    m_tmp.resize(batch * m_hp.nEmbd);
+    m_gate.resize(batch * m_hp.nFf);
+    m_up.resize(batch * m_hp.nFf);
+    m_scratch.resize(static_cast<std::size_t>(m_pool->size()) * (m_shape.blockTokens + m_hp.headDimV));
+}
+
+CpuContext::~CpuContext() = default;
+
+Expected<void> CpuContext::decode(
+    std::span<const std::int32_t> tokens, LogitsMode mode, std::vector<float> &logits, const CancelToken *cancel)
+{
+    const auto n = static_cast<std::int32_t>(tokens.size());
+    if (n == 0)
+        return fail(Error::Code::InvalidArgument, "decode() needs at least one token");
+    for (std::int32_t t : tokens) {
+        if (t < 0 || t >= m_hp.nVocab)
+            return fail(Error::Code::InvalidArgument, "token id " + std::to_string(t) + " is outside the vocabulary");
+    }
+    const std::int32_t start = m_cache->length();
+    if (auto ok = m_cache->reserve(start + n); !ok)
+        return ok;
+    const std::size_t vocab = static_cast<std::size_t>(m_hp.nVocab);
+    logits.assign(mode == LogitsMode::All ? vocab * tokens.size() : mode == LogitsMode::Last ? vocab : 0, 0.0f);
+    const int batch = std::max(1, m_config.microBatch);
+    for (std::int32_t done = 0; done < n; done += batch) {
+        if (cancel && cancel->isCancelled())
+            return fail(Error::Code::Cancelled, "generation cancelled");
+        const int count = std::min(batch, n - done);
+        const bool last = done + count == n;
+        int firstRow = -1; // first row of this micro-batch that needs logits
+        float *out = nullptr;
+        if (mode == LogitsMode::All) {
+            firstRow = 0;
+            out = logits.data() + static_cast<std::size_t>(done) * vocab;
+        } else if (mode == LogitsMode::Last && last) {
+            firstRow = count - 1;
+            out = logits.data();
+        }
+        forward(tokens.subspan(static_cast<std::size_t>(done), static_cast<std::size_t>(count)),
+            start + done,
+            firstRow,
+            out);
+    }
+    return {};
+}
+
+void CpuContext::forTokens(int n, const std::function<void(int t)> &fn)
+{
+    if (n < 4) {
+        for (int t = 0; t < n; ++t)
+            fn(t);
+        return;
+    }
+    m_pool->parallelFor(n, 1, [&](std::int64_t b, std::int64_t e, int) {
+        for (std::int64_t t = b; t < e; ++t)
+            fn(static_cast<int>(t));
+    });
+}
+
+void CpuContext::project(const Weight &w, const float *x, std::size_t xStride, int n, float *y, std::size_t yStride)
+{
+    encodeRows(*m_pool, m_ks, w.type, x, xStride, n, w.cols, m_encoded);
+    matmul(*m_pool, m_ks, w, m_encoded, y, yStride);
+}
+
+void CpuContext::forward(std::span<const std::int32_t> tokens, std::int32_t pos0, int firstLogitRow, float *logits)
+{
+    const int n = static_cast<int>(tokens.size());
+    const int dim = m_hp.nEmbd;
+    const Weight &embd = m_model.tokenEmbedding();
+    forTokens(n, [&](int t) {
+        dequantizeRow(
+            embd.type, embd.row(tokens[static_cast<std::size_t>(t)]), &m_x[static_cast<std::size_t>(t) * dim], dim);
+    });
+    m_cache->setLength(pos0 + n);
+    for (int l = 0; l < m_hp.nLayer; ++l) {
+        attentionLayer(l, n, pos0);
+        feedForward(l, n);
+    }
+    if (firstLogitRow < 0)
+        return;
+    const int rows = n - firstLogitRow;
+    forTokens(rows, [&](int r) {
+        const std::size_t src = static_cast<std::size_t>(firstLogitRow + r) * dim;
+        rmsNorm(&m_x[src], m_model.outputNorm().data(), &m_xn[static_cast<std::size_t>(r) * dim], dim, m_hp.rmsEps);
+    });
+    project(m_model.output(), m_xn.data(), dim, rows, logits, static_cast<std::size_t>(m_hp.nVocab));
+}
+
+void CpuContext::attentionLayer(int layer, int n, std::int32_t pos0)
+{
+    const LayerWeights &lw = m_model.layer(layer);
+    const int dim = m_hp.nEmbd;
+    forTokens(n, [&](int t) {
+        const std::size_t o = static_cast<std::size_t>(t) * dim;
+        rmsNorm(&m_x[o], lw.attnNorm.data(), &m_xn[o], dim, m_hp.rmsEps);
+    });
+    project(lw.wq, m_xn.data(), dim, n, m_q.data(), m_hp.qWidth());
+    if (activationFormat(lw.wk.type) == m_encoded.format)
+        matmul(*m_pool, m_ks, lw.wk, m_encoded, m_k.data(), m_hp.kvWidth());
+    else
+        project(lw.wk, m_xn.data(), dim, n, m_k.data(), m_hp.kvWidth());
+    if (activationFormat(lw.wv.type) == m_encoded.format)
+        matmul(*m_pool, m_ks, lw.wv, m_encoded, m_v.data(), m_hp.vWidth());
+    else
+        project(lw.wv, m_xn.data(), dim, n, m_v.data(), m_hp.vWidth());
+    prepareQkv(layer, n, pos0);
+    attend(layer, n, pos0);
+    const int attnWidth = m_hp.nHead * m_hp.headDimV;
+    project(lw.wo, m_attn.data(), attnWidth, n, m_tmp.data(), dim);
+    forTokens(n, [&](int t) {
+        const std::size_t o = static_cast<std::size_t>(t) * dim;
+        addInPlace(&m_x[o], &m_tmp[o], dim);
+    });
+}
+
+void CpuContext::prepareQkv(int layer, int n, std::int32_t pos0)
+{
+    const LayerWeights &lw = m_model.layer(layer);
+    const int qW = m_hp.qWidth(), kW = m_hp.kvWidth(), vW = m_hp.vWidth();
+    const int hdK = m_hp.headDimK, hdV = m_hp.headDimV;
+    const QuantizeFn toKv = m_shape.kvType == KvType::F32 ? m_ks.quantize[static_cast<int>(ActFormat::F32)]
+        : m_shape.kvType == KvType::F16                   ? m_ks.quantize[static_cast<int>(ActFormat::F16)]
+                                                          : m_ks.quantize[static_cast<int>(ActFormat::Q8_0)];
+    forTokens(n, [&](int t) {
+        float *q = &m_q[static_cast<std::size_t>(t) * qW];
+        float *k = &m_k[static_cast<std::size_t>(t) * kW];
+        float *v = &m_v[static_cast<std::size_t>(t) * vW];
+        if (!lw.qBias.empty())
+            addInPlace(q, lw.qBias.data(), qW);
+        if (!lw.kBias.empty())
+            addInPlace(k, lw.kBias.data(), kW);
+        if (!lw.vBias.empty())
+            addInPlace(v, lw.vBias.data(), vW);
+        if (!lw.qNorm.empty()) {
+            for (int h = 0; h < m_hp.nHead; ++h)
+                rmsNorm(q + h * hdK, lw.qNorm.data(), q + h * hdK, hdK, m_hp.rmsEps);
+            for (int h = 0; h < m_hp.nHeadKv; ++h)
+                rmsNorm(k + h * hdK, lw.kNorm.data(), k + h * hdK, hdK, m_hp.rmsEps);
+        }
+        float cs[512];
+        std::vector<float> big;
+        float *angles = cs;
+        if (m_rope.pairs() * 2 > 512) {
+            big.resize(static_cast<std::size_t>(m_rope.pairs()) * 2);
+            angles = big.data();
+        }
+        m_rope.angles(pos0 + t, angles);
+        m_rope.apply(q, m_hp.nHead, hdK, angles);
+        m_rope.apply(k, m_hp.nHeadKv, hdK, angles);
+        for (int h = 0; h < m_hp.nHeadKv; ++h) {
+            toKv(k + h * hdK, m_cache->keyRow(layer, h, pos0 + t), hdK);
+            toKv(v + h * hdV, m_cache->valueRow(layer, h, pos0 + t), hdV);
+        }
+    });
+}
+
+void CpuContext::attend(int layer, int n, std::int32_t pos0)
+{
+    m_blocks.clear();
+    for (std::int32_t b = 0; b < m_cache->blockCount(); ++b)
+        m_blocks.push_back(m_cache->block(layer, b));
+    const int nHead = m_hp.nHead;
+    const int ratio = m_hp.gqaRatio();
+    const int qW = m_hp.qWidth();
+    const int outW = nHead * m_hp.headDimV;
+    const std::size_t scratchPerThread = static_cast<std::size_t>(m_shape.blockTokens + m_hp.headDimV);
+    auto body = [&](std::int64_t begin, std::int64_t end, int thread) {
+        float *scratch = &m_scratch[static_cast<std::size_t>(thread) * scratchPerThread];
+        for (std::int64_t item = begin; item < end; ++item) {
+            const int t = static_cast<int>(item / nHead);
+            const int h = static_cast<int>(item % nHead);
+            const float *q = &m_q[static_cast<std::size_t>(t) * qW + static_cast<std::size_t>(h) * m_hp.headDimK];
+            float *out = &m_attn[static_cast<std::size_t>(t) * outW + static_cast<std::size_t>(h) * m_hp.headDimV];
+            attendHead(m_ks, m_shape, q, h / ratio, m_blocks, pos0 + t, out, scratch);
+        }
+    };
+    m_pool->parallelFor(static_cast<std::int64_t>(n) * nHead, 1, body);
+}
+
+void CpuContext::feedForward(int layer, int n)
+{
+    const LayerWeights &lw = m_model.layer(layer);
+    const int dim = m_hp.nEmbd;
+    const int ff = m_hp.nFf;
+    forTokens(n, [&](int t) {
+        const std::size_t o = static_cast<std::size_t>(t) * dim;
+        rmsNorm(&m_x[o], lw.ffnNorm.data(), &m_xn[o], dim, m_hp.rmsEps);
+    });
+    project(lw.ffnGate, m_xn.data(), dim, n, m_gate.data(), ff);
+    if (activationFormat(lw.ffnUp.type) == m_encoded.format)
+        matmul(*m_pool, m_ks, lw.ffnUp, m_encoded, m_up.data(), ff);
+    else
+        project(lw.ffnUp, m_xn.data(), dim, n, m_up.data(), ff);
+    forTokens(n, [&](int t) {
+        const std::size_t o = static_cast<std::size_t>(t) * ff;
+        swiglu(&m_gate[o], &m_up[o], &m_gate[o], ff);
+    });
+    project(lw.ffnDown, m_gate.data(), ff, n, m_tmp.data(), dim);
+    forTokens(n, [&](int t) {
+        const std::size_t o = static_cast<std::size_t>(t) * dim;
+        addInPlace(&m_x[o], &m_tmp[o], dim);
+    });
+}
+
+} // namespace quire::inference::cpu
