@@ -77,8 +77,12 @@ public:
 
 private:
     Grammar();
+    std::int32_t walk(std::string_view bytes);
+
     std::shared_ptr<const GrammarVocabulary> m_vocabulary;
     std::unique_ptr<GrammarMatcher> m_matcher;
+    std::int32_t m_state = -1; // matcher state; -1 when the input can no longer match
+    std::vector<std::int32_t> m_nodeStates; // per trie node, reused between masks
     std::vector<std::uint8_t> m_mask;
     bool m_finished = false;
 };

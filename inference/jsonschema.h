@@ -1,0 +1,26 @@
+#pragma once
+
+#include "util/error.h"
+
+#include <string>
+#include <string_view>
+
+namespace quire::inference
+{
+
+// A GBNF grammar (see grammar.h) whose sentences are exactly the JSON texts that match a JSON schema,
+// for the subset analysis uses: type (string, number, integer, boolean, null, object, array, or a list of
+// them), properties + required (properties come in schema order; optional ones may be left out; no extra
+// properties are produced), items + minItems/maxItems, string minLength/maxLength, enum, const,
+// anyOf/oneOf (oneOf is treated as anyOf), allOf with one member, local $ref (#/$defs/..., #/definitions/...,
+// recursion allowed), and `true`/{} for any value. Not enforced: numeric minimum/maximum/multipleOf,
+// string format; `pattern` is refused (Unsupported) rather than silently ignored.
+// Whitespace between tokens is allowed but bounded, so that a constrained model cannot ramble in it.
+// Every sentence parses as JSON: strings never hold raw control characters, lone surrogate escapes or
+// invalid UTF-8, numbers stay within 16 significant digits and two exponent digits.
+Expected<std::string> jsonSchemaToGrammar(std::string_view schemaJson);
+
+// A grammar for any JSON value (the same lexical rules as above).
+std::string jsonGrammar();
+
+} // namespace quire::inference

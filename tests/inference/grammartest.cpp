@@ -1,0 +1,475 @@
+#include "inference/grammar.h"
+
+#include "inference/jsonschema.h"
+#include "inference/sampler.h"
+
+#include <QTest>
+#include <nlohmann/json.hpp>
+#include <random>
+
+using namespace quire::inference;
+using json = nlohmann::json;
+
+namespace
+{
+
+// A toy vocabulary: every single byte (so any text can be spelled), multi-character pieces that cross
+// JSON token boundaries, UTF-8 characters whole and split, and words used by the schemas below.
+std::shared_ptr<const GrammarVocabulary> toyVocabulary(std::int32_t *eog)
+{
+    std::vector<std::string> pieces;
+    for (int b = 0; b < 256; ++b)
+        pieces.emplace_back(1, char(b));
+    for (const char *p : { "{\"",
+             "\":",
+             "\": ",
+             ", ",
+             ",\"",
+             "\"}",
+             "\"]",
+             "}]",
+             "}}",
+             "]}",
+             "\"\"",
+             "[\"",
+             "[{",
+             "true",
+             "false",
+             "null",
+             "tr",
+             "ue",
+             "nu",
+             "ll",
+             "fa",
+             "lse",
+             "12",
+             "3.",
+             "0.5",
+             "e+",
+             "E-",
+             "-1",
+             "00",
+             "\\n",
+             "\\\"",
+             "\\u00",
+             "\\uD8",
+             "41",
+             "e9",
+             "é",
+             "日本",
+             "\xC3",
+             "\xA9",
+             "\xE6\x97",
+             "name",
+             "age",
+             "tags",
+             "id",
+             "kind",
+             "items",
+             "\"name\"",
+             "person",
+             "city",
+             "  ",
+             "\n",
+             "\n  ",
+             "hello",
+             " world",
+             "ok",
+             "a\"",
+             "x\",",
+             "\"\xF0\x9F",
+             "\x98\x80" })
+        pieces.emplace_back(p);
+    pieces.emplace_back(); // a special token with no text
+    *eog = std::int32_t(pieces.size());
+    pieces.emplace_back(); // end of generation
+    return std::make_shared<GrammarVocabulary>(pieces, std::vector<std::int32_t> { *eog });
+}
+
+// Generates under the grammar with random logits standing in for a model, through Sampler (which owns the
+// grammar). Returns the text, or nothing when the token budget ran out.
+std::optional<std::string> randomWalk(const std::string &gbnf,
+    std::shared_ptr<const GrammarVocabulary> vocabulary,
+    std::int32_t eog,
+    std::uint64_t seed,
+    int budget)
+{
+    SamplerSettings settings;
+    settings.temperature = 1.0f;
+    settings.topK = 0;
+    settings.topP = 1.0f;
+    settings.minP = 0.0f;
+    settings.seed = seed;
+    Sampler sampler(settings);
+    auto grammar = Grammar::create(gbnf, vocabulary);
+    if (!grammar)
+        return std::nullopt;
+    sampler.setGrammar(std::move(*grammar));
+    std::mt19937_64 rng(seed * 7919 + 1);
+    std::normal_distribution<float> normal(0.0f, 2.0f);
+    std::vector<float> logits(vocabulary->size());
+    std::string text;
+    for (int step = 0; step < budget; ++step) {
+        for (float &l : logits)
+            l = normal(rng);
+        logits[std::size_t(eog)] += 2.0f; // a model that likes to stop when it may
+        const std::int32_t token = sampler.sample(logits);
+        if (token < 0 || !sampler.grammar()->isAllowed(token))
+            return std::nullopt;
+        sampler.accept(token);
+        if (sampler.grammar()->isFinished())
+            return text;
+        text += vocabulary->piece(token);
+    }
+    return std::nullopt;
+}
+
+std::size_t codePoints(const std::string &s)
+{
+    std::size_t n = 0;
+    for (unsigned char c : s)
+        n += (c & 0xC0) != 0x80;
+    return n;
+}
+
+bool matches(const json &v, const json &schema, const json &root);
+
+bool matchesType(const json &v, const std::string &type)
+{
+    if (type == "object")
+        return v.is_object();
+    if (type == "array")
+        return v.is_array();
+    if (type == "string")
+        return v.is_string();
+    if (type == "integer")
+        return v.is_number_integer();
+    if (type == "number")
+        return v.is_number();
+    if (type == "boolean")
+        return v.is_boolean();
+    return type == "null" && v.is_null();
+}
+
+bool matchesObject(const json &v, const json &schema, const json &root)
+{
+    const json properties = schema.value("properties", json::object());
+    for (const auto &name : schema.value("required", json::array()))
+        if (!v.contains(name.get<std::string>()))
+            return false;
+    for (auto it = v.begin(); it != v.end(); ++it) {
+        if (!properties.empty() && !properties.contains(it.key()))
+            return false;
+        if (properties.contains(it.key()) && !matches(it.value(), properties[it.key()], root))
+            return false;
+    }
+    return true;
+}
+
+bool matches(const json &v, const json &schema, const json &root)
+{
+    if (schema.is_boolean())
+        return schema.get<bool>();
+    if (schema.contains("$ref"))
+        return matches(v, root.at(json::json_pointer(schema["$ref"].get<std::string>().substr(1))), root);
+    if (schema.contains("const"))
+        return v == schema["const"];
+    if (schema.contains("enum"))
+        return std::find(schema["enum"].begin(), schema["enum"].end(), v) != schema["enum"].end();
+    for (const char *key : { "anyOf", "oneOf" }) {
+        if (schema.contains(key))
+            return std::any_of(
+                schema[key].begin(), schema[key].end(), [&](const json &s) { return matches(v, s, root); });
+    }
+    if (schema.contains("type")) {
+        const json types = schema["type"].is_array() ? schema["type"] : json::array({ schema["type"] });
+        if (std::none_of(types.begin(), types.end(), [&](const json &t) { return matchesType(v, t); }))
+            return false;
+    }
+    if (v.is_object())
+        return matchesObject(v, schema, root);
+    if (v.is_array()) {
+        if (v.size() < schema.value("minItems", 0u) || v.size() > schema.value("maxItems", 1u << 30))
+            return false;
+        return std::all_of(
+            v.begin(), v.end(), [&](const json &e) { return matches(e, schema.value("items", json(true)), root); });
+    }
+    if (v.is_string()) {
+        const std::size_t n = codePoints(v.get<std::string>());
+        return n >= schema.value("minLength", 0u) && n <= schema.value("maxLength", 1u << 30);
+    }
+    return true;
+}
+
+} // namespace
+
+class GrammarTest : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void parseErrors_data();
+    void parseErrors();
+    void matching_data();
+    void matching();
+    void maskAndEndOfGeneration();
+    void utf8AcrossTokens();
+    void schemaErrors_data();
+    void schemaErrors();
+    void schemaRandomWalk_data();
+    void schemaRandomWalk();
+    void genericJsonRandomWalk();
+};
+
+void GrammarTest::parseErrors_data()
+{
+    QTest::addColumn<QString>("gbnf");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("no root") << "item ::= \"a\"\n"
+                             << "line 2, column 1: the grammar has no `root` rule";
+    QTest::newRow("undefined") << "root ::= item\n"
+                               << "line 1, column 10: rule 'item' is used but never defined";
+    QTest::newRow("twice") << "root ::= \"a\"\nroot ::= \"b\"\n"
+                           << "line 2, column 1: rule 'root' is defined twice";
+    QTest::newRow("left recursion") << "root ::= x\nx ::= \"a\"? x \"b\"\n"
+                                    << "rule 'x' is left-recursive";
+    QTest::newRow("unterminated literal") << "root ::= \"abc\n"
+                                          << "unterminated string literal";
+    QTest::newRow("unterminated class") << "root ::= [a-z\n"
+                                        << "line 1, column 10: unterminated character class";
+    QTest::newRow("backwards range") << "root ::= [z-a]\n"
+                                     << "character range is backwards";
+    QTest::newRow("bad escape") << "root ::= \"\\q\"\n"
+                                << "line 1, column 11: unknown escape '\\q'";
+    QTest::newRow("short hex") << "root ::= \"\\x4\"\n"
+                               << "expected 2 hex digits after '\\x'";
+    QTest::newRow("repeat nothing") << "root ::= * \"a\"\n"
+                                    << "'*' does not follow anything to repeat";
+    QTest::newRow("braces") << "root ::= \"a\"{3,1}\n"
+                            << "repetition '{m,n}' has n < m";
+    QTest::newRow("no ::=") << "root = \"a\"\n"
+                            << "line 1, column 6: expected '::=' after rule name 'root'";
+    QTest::newRow("unclosed group") << "root ::= (\"a\" | \"b\"\n"
+                                    << "expected ')'";
+    QTest::newRow("stray") << "root ::= \"a\" )\n"
+                           << "unexpected ')' in rule 'root'";
+}
+
+void GrammarTest::parseErrors()
+{
+    QFETCH(QString, gbnf);
+    QFETCH(QString, message);
+    auto grammar = Grammar::create(gbnf.toStdString(), nullptr);
+    QVERIFY(!grammar);
+    QVERIFY2(QString::fromStdString(grammar.error().message).contains(message), grammar.error().message.c_str());
+    QVERIFY(!validateGrammar(gbnf.toStdString()));
+}
+
+void GrammarTest::matching_data()
+{
+    QTest::addColumn<QString>("gbnf");
+    QTest::addColumn<QString>("input");
+    QTest::addColumn<bool>("accepted"); // every byte accepted
+    QTest::addColumn<bool>("complete");
+    const QString seq = "root ::= \"a\" [b-d]+ (\"x\" | \"yz\")? \"é\"{1,2}  # comment\n";
+    QTest::newRow("seq min") << seq << "abé" << true << true;
+    QTest::newRow("seq max") << seq << "abbdxéé" << true << true;
+    QTest::newRow("seq prefix") << seq << "abcy" << true << false;
+    QTest::newRow("seq too many") << seq << "abééé" << false << false;
+    QTest::newRow("seq missing") << seq << "aé" << false << false;
+    const QString neg = "root ::= [^a-c\\n]* \"!\"\n";
+    QTest::newRow("negated ok") << neg << "xyz日本!" << true << true;
+    QTest::newRow("negated hit") << neg << "xyb" << false << false;
+    QTest::newRow("negated newline") << neg << "x\n" << false << false;
+    const QString esc = "root ::= \"\\x41\\u00e9\\U0001F600\\t\" [\\]\\-\\\\]\n";
+    QTest::newRow("escapes") << esc << "Aé😀\t]" << true << true;
+    QTest::newRow("escapes dash") << esc << "Aé😀\t-" << true << true;
+    QTest::newRow("escapes wrong") << esc << "Aé😀\tx" << false << false;
+    const QString multi = "root ::= item (\",\" item){0,2}\nitem ::= \"x\" | (\n  \"y\"\n  | \"zz\"\n)\n";
+    QTest::newRow("multiline groups") << multi << "x,zz,y" << true << true;
+    QTest::newRow("bounded repetition") << multi << "x,x,x,x" << false << false;
+    QTest::newRow("dot") << "root ::= . . \"!\"\n"
+                         << "é\n!" << true << true;
+    QTest::newRow("exact count") << "root ::= [0-9]{3}\n"
+                                 << "12" << true << false;
+    QTest::newRow("open count") << "root ::= [0-9]{2,}\n"
+                                << "1234567" << true << true;
+    QTest::newRow("empty alternative") << "root ::= \"a\" |\n"
+                                       << "" << true << true;
+    QTest::newRow("recursion") << "root ::= \"(\" root \")\" | \"x\"\n"
+                               << "(((x)))" << true << true;
+    QTest::newRow("unbalanced") << "root ::= \"(\" root \")\" | \"x\"\n"
+                                << "((x)))" << false << false;
+    QTest::newRow("invalid utf8") << "root ::= .*\n" << QString::fromLatin1("\xFF") << false << false;
+}
+
+void GrammarTest::matching()
+{
+    QFETCH(QString, gbnf);
+    QFETCH(QString, input);
+    QFETCH(bool, accepted);
+    QFETCH(bool, complete);
+    auto grammar = Grammar::create(gbnf.toStdString(), nullptr);
+    QVERIFY2(grammar, grammar ? "" : grammar.error().message.c_str());
+    std::string bytes = input.toStdString();
+    if (QTest::currentDataTag() == QLatin1String("invalid utf8"))
+        bytes = "\xFF";
+    bool all = true;
+    for (char c : bytes)
+        all = all && (*grammar)->acceptText(std::string(1, c));
+    QCOMPARE(all, accepted);
+    if (accepted)
+        QCOMPARE((*grammar)->isComplete(), complete);
+}
+
+void GrammarTest::maskAndEndOfGeneration()
+{
+    auto vocabulary = std::make_shared<GrammarVocabulary>(
+        std::vector<std::string> { "a", "ab", "abc", "b", "c", "", "ca", "bb" }, std::vector<std::int32_t> { 5 });
+    auto grammar = Grammar::create("root ::= \"a\" \"b\"* \"c\"?\n", vocabulary);
+    QVERIFY(grammar);
+    Grammar &g = **grammar;
+    std::vector<std::uint8_t> mask;
+    g.allowedMask(mask);
+    QCOMPARE(mask, (std::vector<std::uint8_t> { 1, 1, 1, 0, 0, 0, 0, 0 }));
+    QVERIFY(!g.accept(3));
+    QVERIFY(!g.accept(5)); // end of generation before the grammar can end
+    QVERIFY(g.accept(1));
+    g.allowedMask(mask);
+    QCOMPARE(mask, (std::vector<std::uint8_t> { 0, 0, 0, 1, 1, 1, 0, 1 }));
+    std::vector<float> logits(10, 1.0f); // padded past the vocabulary
+    g.apply(logits);
+    QCOMPARE(logits[3], 1.0f);
+    QVERIFY(std::isinf(logits[0]) && std::isinf(logits[6]) && std::isinf(logits[9]));
+    QVERIFY(g.accept(4));
+    QVERIFY(g.isComplete());
+    QVERIFY(!g.canContinue());
+    g.allowedMask(mask);
+    QCOMPARE(mask, (std::vector<std::uint8_t> { 0, 0, 0, 0, 0, 1, 0, 0 }));
+    QVERIFY(g.accept(5));
+    QVERIFY(g.isFinished());
+    g.reset();
+    QVERIFY(!g.isComplete());
+    QVERIFY(g.isAllowed(2));
+}
+
+void GrammarTest::utf8AcrossTokens()
+{
+    // "é" is C3 A9, "日" is E6 97 A5: tokens may end inside a character, but only where it can be finished.
+    auto vocabulary = std::make_shared<GrammarVocabulary>(
+        std::vector<std::string> { "\xC3", "\xA9", "\xE6\x97", "\xA5", "\xC3\xA8", "\xED\xA0", "\xC0\x80", "x" },
+        std::vector<std::int32_t> {});
+    auto grammar = Grammar::create("root ::= [é-ê日]+\n", vocabulary);
+    QVERIFY(grammar);
+    Grammar &g = **grammar;
+    std::vector<std::uint8_t> mask;
+    g.allowedMask(mask);
+    // C3 can become é..ê; E6 97 can become 日; ED A0 is a surrogate half; C0 80 is overlong; è is out of range.
+    QCOMPARE(mask, (std::vector<std::uint8_t> { 1, 0, 1, 0, 0, 0, 0, 0 }));
+    QVERIFY(g.accept(0));
+    g.allowedMask(mask);
+    QCOMPARE(mask, (std::vector<std::uint8_t> { 0, 1, 0, 0, 0, 0, 0, 0 }));
+    QVERIFY(g.accept(1));
+    QVERIFY(g.isComplete());
+    QVERIFY(g.accept(2));
+    QVERIFY(!g.isComplete());
+    QVERIFY(g.accept(3));
+    QVERIFY(g.isComplete());
+}
+
+void GrammarTest::schemaErrors_data()
+{
+    QTest::addColumn<QString>("schema");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("not json") << "{\"type\": "
+                              << "does not parse";
+    QTest::newRow("pattern") << R"({"type":"string","pattern":"^a+$"})"
+                             << "'pattern' is not supported";
+    QTest::newRow("bad type") << R"({"type":"date"})"
+                              << "unknown type 'date'";
+    QTest::newRow("bad ref") << R"({"$ref":"#/$defs/missing"})"
+                             << "points at nothing";
+    QTest::newRow("remote ref") << R"({"$ref":"http://x/y"})"
+                                << "only local $ref";
+    QTest::newRow("required unknown") << R"({"type":"object","properties":{"a":{}},"required":["b"]})"
+                                      << "not described";
+    QTest::newRow("minmax") << R"({"type":"array","minItems":3,"maxItems":2})"
+                            << "maxItems is below minItems";
+}
+
+void GrammarTest::schemaErrors()
+{
+    QFETCH(QString, schema);
+    QFETCH(QString, message);
+    auto gbnf = jsonSchemaToGrammar(schema.toStdString());
+    QVERIFY(!gbnf);
+    QVERIFY2(QString::fromStdString(gbnf.error().message).contains(message), gbnf.error().message.c_str());
+}
+
+void GrammarTest::schemaRandomWalk_data()
+{
+    QTest::addColumn<QString>("schema");
+    QTest::newRow("person") << R"({"type":"object","properties":{"name":{"type":"string","maxLength":12},
+        "age":{"type":"integer"},"tags":{"type":"array","items":{"type":"string"},"maxItems":3},
+        "score":{"type":"number"},"ok":{"type":"boolean"}},"required":["name","age"]})";
+    QTest::newRow("all optional") << R"({"type":"object","properties":{"a":{"type":"null"},"b":{"const":[1,"x"]},
+        "c":{"enum":["red","green",3,null]}}})";
+    QTest::newRow("nested array") << R"({"type":"array","minItems":2,"maxItems":4,
+        "items":{"type":"array","items":{"type":["integer","string"]},"minItems":1,"maxItems":2}})";
+    QTest::newRow("anyOf") << R"({"anyOf":[{"type":"object","properties":{"kind":{"const":"a"},"x":{"type":"number"}},
+        "required":["kind","x"]},{"type":"string","minLength":2,"maxLength":5},{"type":"boolean"}]})";
+    QTest::newRow("refs") << R"({"$defs":{"node":{"type":"object","properties":{"id":{"type":"integer"},
+        "kids":{"type":"array","items":{"$ref":"#/$defs/node"},"maxItems":2}},"required":["id"]}},
+        "$ref":"#/$defs/node"})";
+    QTest::newRow("any value") << R"({"type":"object","properties":{"data":{}},"required":["data"]})";
+    QTest::newRow("free object") << R"({"type":"object"})";
+}
+
+void GrammarTest::schemaRandomWalk()
+{
+    QFETCH(QString, schema);
+    const json schemaJson = json::parse(schema.toStdString());
+    auto gbnf = jsonSchemaToGrammar(schema.toStdString());
+    QVERIFY2(gbnf, gbnf ? "" : gbnf.error().message.c_str());
+    std::int32_t eog = 0;
+    auto vocabulary = toyVocabulary(&eog);
+    auto check = validateGrammar(*gbnf);
+    QVERIFY2(check, check ? "" : (check.error().message + "\n" + *gbnf).c_str());
+    int finished = 0;
+    for (std::uint64_t seed = 1; seed <= 60; ++seed) {
+        const auto text = randomWalk(*gbnf, vocabulary, eog, seed, 4000);
+        if (!text)
+            continue;
+        ++finished;
+        json value;
+        try {
+            value = json::parse(*text);
+        } catch (const json::exception &e) {
+            QFAIL(("does not parse: " + *text + "\n" + e.what()).c_str());
+        }
+        QVERIFY2(matches(value, schemaJson, schemaJson), ("does not match the schema: " + *text).c_str());
+        if (finished <= 2)
+            qInfo("%s", QString::fromStdString(*text).simplified().toUtf8().constData());
+    }
+    QVERIFY2(finished >= 50, qPrintable(QStringLiteral("only %1 of 60 walks finished").arg(finished)));
+}
+
+void GrammarTest::genericJsonRandomWalk()
+{
+    std::int32_t eog = 0;
+    auto vocabulary = toyVocabulary(&eog);
+    int finished = 0;
+    for (std::uint64_t seed = 100; seed < 160; ++seed) {
+        const auto text = randomWalk(jsonGrammar(), vocabulary, eog, seed, 4000);
+        if (!text)
+            continue;
+        ++finished;
+        QVERIFY2(json::accept(*text), ("does not parse: " + *text).c_str());
+        if (finished <= 3)
+            qInfo("%s", QString::fromStdString(*text).simplified().toUtf8().constData());
+    }
+    qInfo("%d of 60 walks finished", finished);
+    QVERIFY2(finished >= 40, qPrintable(QStringLiteral("only %1 of 60 walks finished").arg(finished)));
+}
+
+QTEST_GUILESS_MAIN(GrammarTest)
+#include "grammartest.moc"
