@@ -1,0 +1,120 @@
+#include "tokenizermodels.h"
+#include "tokenizerunicode.h"
+#include "vocab.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <queue>
+
+namespace quire::inference
+{
+
+namespace
+{
+
+struct Symbol {
+    std::int32_t prev;
+    std::int32_t next;
+    std::uint32_t offset;
+    std::uint32_t length; // 0: merged into its left neighbour
+};
+
+struct Bigram {
+    float score;
+    std::int32_t left;
+    std::int32_t right;
+    std::uint32_t length;
+};
+
+// Highest score first; on a tie the leftmost pair.
+struct BigramOrder {
+    bool operator()(const Bigram &a, const Bigram &b) const
+    {
+        return a.score < b.score || (a.score == b.score && a.left > b.left);
+    }
+};
+
+} // namespace
+
+SpmModel::SpmModel(const Vocab &vocab)
+    : m_vocab(vocab)
+{
+    const std::int32_t unk = vocab.specials().unk;
+    for (int b = 0; b < 256; ++b) {
+        char hex[8];
+        std::snprintf(hex, sizeof hex, "<0x%02X>", b);
+        std::optional<std::int32_t> id = vocab.find(hex);
+        if (!id)
+            id = vocab.find(std::string(1, static_cast<char>(b)));
+        m_byteTokens[static_cast<std::size_t>(b)] = id.value_or(unk);
+    }
+}
+
+void SpmModel::appendSymbol(std::string_view piece, std::vector<std::int32_t> &out) const
+{
+    if (const auto id = m_vocab.find(piece)) {
+        out.push_back(*id);
+        return;
+    }
+    // A character the vocabulary lacks: its bytes (<0xXX>), or unk without byte tokens.
+    for (unsigned char c : piece) {
+        const std::int32_t id = m_byteTokens[c];
+        if (id >= 0)
+            out.push_back(id);
+    }
+}
+
+void SpmModel::encode(std::string_view text, std::vector<std::int32_t> &out) const
+{
+    std::vector<Symbol> symbols;
+    symbols.reserve(text.size());
+    for (std::size_t pos = 0; pos < text.size();) {
+        const auto lead = static_cast<unsigned char>(text[pos]);
+        const std::size_t n = std::min<std::size_t>(unicode::utf8SequenceLength(lead), text.size() - pos);
+        const auto index = static_cast<std::int32_t>(symbols.size());
+        symbols.push_back({ index - 1, index + 1, static_cast<std::uint32_t>(pos), static_cast<std::uint32_t>(n) });
+        pos += n;
+    }
+    if (symbols.empty())
+        return;
+    symbols.back().next = -1;
+
+    std::vector<Bigram> storage;
+    storage.reserve(symbols.size());
+    std::priority_queue<Bigram, std::vector<Bigram>, BigramOrder> queue(BigramOrder {}, std::move(storage));
+    auto tryAdd = [&](std::int32_t left, std::int32_t right) {
+        if (left < 0 || right < 0)
+            return;
+        const Symbol &l = symbols[static_cast<std::size_t>(left)];
+        const Symbol &r = symbols[static_cast<std::size_t>(right)];
+        const std::uint32_t length = l.length + r.length;
+        const auto id = m_vocab.find(text.substr(l.offset, length));
+        if (id)
+            queue.push({ m_vocab.token(*id).score, left, right, length });
+    };
+    for (std::int32_t i = 1; i < static_cast<std::int32_t>(symbols.size()); ++i)
+        tryAdd(i - 1, i);
+
+    while (!queue.empty()) {
+        const Bigram bigram = queue.top();
+        queue.pop();
+        Symbol &l = symbols[static_cast<std::size_t>(bigram.left)];
+        Symbol &r = symbols[static_cast<std::size_t>(bigram.right)];
+        if (l.length == 0 || r.length == 0 || l.length + r.length != bigram.length)
+            continue; // stale: one side has changed since the pair was queued
+        l.length += r.length;
+        r.length = 0;
+        l.next = r.next;
+        if (r.next >= 0)
+            symbols[static_cast<std::size_t>(r.next)].prev = bigram.left;
+        tryAdd(l.prev, bigram.left);
+        tryAdd(bigram.left, l.next);
+    }
+
+    for (std::int32_t i = 0; i >= 0; i = symbols[static_cast<std::size_t>(i)].next) {
+        const Symbol &s = symbols[static_cast<std::size_t>(i)];
+        appendSymbol(text.substr(s.offset, s.length), out);
+    }
+}
+
+} // namespace quire::inference
