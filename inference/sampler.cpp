@@ -19,6 +19,7 @@ namespace
 struct Candidate {
     std::int32_t id;
     float logit;
+    float weight; // exp(logit - max): probability at temperature 1, unnormalised
 };
 
 bool higher(const Candidate &a, const Candidate &b)
@@ -49,7 +50,7 @@ struct Sampler::Impl {
     void applyPenalties();
     std::int32_t greedy() const;
     void keepTopK();
-    std::size_t sortedPrefixForTopP(float maxLogit);
+    std::size_t nucleus(float maxLogit);
     std::int32_t draw(std::size_t count, float maxLogit);
     double uniform() { return double(rng() >> 11) * 0x1.0p-53; }
 };
@@ -93,38 +94,61 @@ void Sampler::Impl::keepTopK()
     candidates.resize(std::size_t(k));
 }
 
-// Sorts only as long a prefix of the candidates as top-p and min-p can keep, growing it geometrically,
-// so that a 150K vocabulary with top-k off is not fully sorted. Returns how many candidates survive.
-std::size_t Sampler::Impl::sortedPrefixForTopP(float maxLogit)
+// Keeps the smallest set of best candidates whose probability (at temperature 1, over the candidates left
+// by top-k) reaches topP, then drops those under minP times the best one. The nucleus is found by
+// quickselect on probability mass, O(n) expected, so a 150K vocabulary with top-k off is never sorted.
+// Returns how many candidates, at the front, survive.
+std::size_t Sampler::Impl::nucleus(float maxLogit)
 {
     double total = 0;
-    for (const Candidate &c : candidates)
-        total += std::exp(double(c.logit - maxLogit));
-    // min-p keeps logits within log(minP) of the best; it keeps a prefix of the sorted order, so filtering
-    // first changes nothing but the work (the top-p normaliser above still covers all candidates).
+    for (std::size_t i = 0; i < candidates.size(); ++i) {
+        candidates[i].weight = std::exp(candidates[i].logit - maxLogit);
+        total += candidates[i].weight;
+    }
+    std::size_t count = candidates.size();
+    if (settings.topP < 1.0f) {
+        const double target = double(settings.topP) * total;
+        auto mass = [this](std::size_t from, std::size_t to) {
+            double m = 0;
+            for (std::size_t i = from; i < to; ++i)
+                m += candidates[i].weight;
+            return m;
+        };
+        // Invariant: [0, lo) are the best lo candidates, their mass `above` is short of the target, and the
+        // answer lies in (lo, hi].
+        std::size_t lo = 0;
+        std::size_t hi = candidates.size();
+        double above = 0;
+        while (hi - lo > 64) {
+            const std::size_t mid = lo + (hi - lo) / 2;
+            std::nth_element(candidates.begin() + lo, candidates.begin() + mid, candidates.begin() + hi, higher);
+            const double m = mass(lo, mid);
+            if (above + m >= target) {
+                hi = mid;
+            } else {
+                above += m;
+                lo = mid;
+            }
+        }
+        std::sort(candidates.begin() + lo, candidates.begin() + hi, higher);
+        count = hi;
+        for (std::size_t i = lo; i < hi; ++i) {
+            above += candidates[i].weight;
+            if (above >= target) {
+                count = i + 1;
+                break;
+            }
+        }
+    }
+    // min-p keeps logits within log(minP) of the best: a prefix in sorted order, so it commutes with top-p.
     if (settings.minP > 0.0f && settings.minP <= 1.0f) {
         const float threshold = maxLogit + std::log(settings.minP);
-        auto end = std::partition(
-            candidates.begin(), candidates.end(), [threshold](const Candidate &c) { return c.logit >= threshold; });
-        candidates.erase(end, candidates.end());
+        auto end = std::partition(candidates.begin(), candidates.begin() + count, [threshold](const Candidate &c) {
+            return c.logit >= threshold;
+        });
+        count = std::size_t(end - candidates.begin());
     }
-    const bool topPActive = settings.topP < 1.0f;
-    if (!topPActive)
-        return candidates.size();
-    std::size_t sorted = 0;
-    double cumulative = 0;
-    std::size_t window = std::min<std::size_t>(candidates.size(), 256);
-    while (true) {
-        std::partial_sort(candidates.begin() + sorted, candidates.begin() + window, candidates.end(), higher);
-        for (; sorted < window; ++sorted) {
-            cumulative += std::exp(double(candidates[sorted].logit - maxLogit)) / total;
-            if (cumulative >= settings.topP)
-                return sorted + 1;
-        }
-        if (window == candidates.size())
-            return candidates.size();
-        window = std::min(candidates.size(), window * 4);
-    }
+    return std::max<std::size_t>(count, 1);
 }
 
 std::int32_t Sampler::Impl::draw(std::size_t count, float maxLogit)
@@ -173,7 +197,7 @@ std::int32_t Sampler::sample(std::span<const float> logits)
         const float logit = s.work[i];
         if (std::isnan(logit) || logit == -std::numeric_limits<float>::infinity())
             continue;
-        s.candidates.push_back({ std::int32_t(i), logit });
+        s.candidates.push_back({ std::int32_t(i), logit, 0.0f });
         maxLogit = std::max(maxLogit, logit);
     }
     if (s.candidates.empty())
@@ -181,8 +205,7 @@ std::int32_t Sampler::sample(std::span<const float> logits)
     if (std::isinf(maxLogit)) // +inf: that token wins outright
         return s.greedy();
     s.keepTopK();
-    const std::size_t count = s.sortedPrefixForTopP(maxLogit);
-    return s.draw(std::max<std::size_t>(count, 1), maxLogit);
+    return s.draw(s.nucleus(maxLogit), maxLogit);
 }
 
 void Sampler::accept(std::int32_t token)
