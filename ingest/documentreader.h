@@ -34,6 +34,11 @@ Expected<ParsedDocument> readData(const QByteArray &data, const QString &name, c
 QString detectType(const QByteArray &head, const QString &name);
 QString detectFileType(const QString &path);
 
+// Options for reading the children of `container` (archive members, attachments, mbox messages): one level
+// deeper, and the expansion budget reduced by what the container already expanded, so nested archives
+// cannot multiply the limits. Pass these to readData() when recursing.
+ReadOptions childOptions(const ReadOptions &parent, const ParsedDocument &container);
+
 // True when Tesseract with the English data is usable (for `quire info`).
 bool ocrAvailable();
 

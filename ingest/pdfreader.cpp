@@ -1,0 +1,225 @@
+#include "ingest/pdfreader.h"
+
+#include "ingest/ocrengine.h"
+#include "ingest/pdfdocument.h"
+#include "ingest/pdftextlayout.h"
+
+#include <QDateTime>
+
+namespace quire::ingest
+{
+
+namespace
+{
+
+constexpr double OcrDpi = 300;
+constexpr double BlankCheckDpi = 24;
+constexpr int MinLettersPerPage = 12;
+
+std::vector<PdfLine> readLines(const Poppler::Page &page)
+{
+    const std::vector<std::unique_ptr<Poppler::TextBox>> boxes = page.textList();
+    std::vector<PdfLine> lines;
+    PdfLine current;
+    for (size_t i = 0; i < boxes.size(); ++i) {
+        const Poppler::TextBox *box = boxes[i].get();
+        current.words.push_back({ box->text(), box->boundingBox(), box->hasSpaceAfter() });
+        const bool lineEnds = !box->nextWord() || i + 1 == boxes.size() || box->nextWord() != boxes[i + 1].get();
+        if (lineEnds) {
+            lines.push_back(std::move(current));
+            current = PdfLine();
+        }
+    }
+    return lines;
+}
+
+QString isoDate(const Poppler::Document &doc, const char *key)
+{
+    const QDateTime date = doc.date(QString::fromLatin1(key));
+    return date.isValid() ? date.toString(Qt::ISODate) : QString();
+}
+
+void readMetadata(const Poppler::Document &doc, ParsedDocument *out)
+{
+    out->title = doc.info(QStringLiteral("Title")).trimmed();
+    out->author = doc.info(QStringLiteral("Author")).trimmed();
+    out->created = isoDate(doc, "CreationDate");
+    out->modified = isoDate(doc, "ModDate");
+    for (const char *key : { "Subject", "Keywords", "Creator", "Producer" }) {
+        const QString value = doc.info(QString::fromLatin1(key)).trimmed();
+        if (!value.isEmpty())
+            out->metadata.insert(QString::fromLatin1(key).toLower(), value);
+    }
+    Poppler::Document::PdfVersion version = doc.getPdfVersion();
+    out->metadata.insert(QStringLiteral("pdfVersion"), QStringLiteral("%1.%2").arg(version.major).arg(version.minor));
+    out->metadata.insert(QStringLiteral("encrypted"), doc.isEncrypted());
+}
+
+// Offset of the first word at or below `top` (points) on a page: where an outline entry lands.
+int offsetAtTop(const ParsedPage &page, double top)
+{
+    for (const store::WordBox &w : page.words)
+        if (w.y1 >= top)
+            return w.start;
+    return 0;
+}
+
+void readOutline(const QVector<Poppler::OutlineItem> &items, int level, ParsedDocument *doc)
+{
+    for (const Poppler::OutlineItem &item : items) {
+        const QSharedPointer<const Poppler::LinkDestination> dest = item.destination();
+        const int pageNumber = dest ? dest->pageNumber() : 0;
+        if (pageNumber >= 1 && pageNumber <= int(doc->pages.size()) && !item.name().trimmed().isEmpty()) {
+            const ParsedPage &page = doc->pages[size_t(pageNumber - 1)];
+            const int offset = dest->isChangeTop() ? offsetAtTop(page, dest->top() * page.height) : 0;
+            doc->sections.push_back({ level, item.name().simplified(), pageNumber, offset });
+        }
+        if (item.hasChildren() && level < 16)
+            readOutline(item.children(), level + 1, doc);
+    }
+}
+
+bool isBlankPage(const Poppler::Page &page)
+{
+    const QImage image = page.renderToImage(BlankCheckDpi, BlankCheckDpi).convertToFormat(QImage::Format_Grayscale8);
+    if (image.isNull())
+        return true;
+    qsizetype dark = 0;
+    for (int y = 0; y < image.height(); ++y) {
+        const uchar *row = image.constScanLine(y);
+        for (int x = 0; x < image.width(); ++x)
+            dark += row[x] < 200;
+    }
+    return dark * 1000 < qsizetype(image.width()) * image.height() * 2; // under 0.2% of pixels inked
+}
+
+// Replaces a page's text by Tesseract's when it finds more; boxes scaled from 300 dpi pixels to points.
+void ocrPage(const Poppler::Page &page, OcrEngine &engine, ParsedPage *out)
+{
+    const QImage image = page.renderToImage(OcrDpi, OcrDpi);
+    auto result = image.isNull() ? Expected<OcrResult>(std::unexpected(Error {})) : engine.recognize(image);
+    if (!result || result->text.trimmed().size() <= out->text.trimmed().size() / 2) {
+        out->lowTextYield = true;
+        return;
+    }
+    const float scale = float(72.0 / OcrDpi);
+    for (store::WordBox &w : result->words) {
+        w.x0 *= scale;
+        w.y0 *= scale;
+        w.x1 *= scale;
+        w.y1 *= scale;
+    }
+    out->text = std::move(result->text);
+    out->words = std::move(result->words);
+    out->ocr = true;
+    out->lowTextYield = PdfReader::isLowYield(out->text);
+}
+
+class PageExtractor
+{
+public:
+    PageExtractor(Poppler::Document &doc, const ReadOptions &options)
+        : m_doc(doc)
+        , m_options(options)
+    {
+    }
+    std::vector<ParsedPage> run();
+
+private:
+    void handleLowYield(const Poppler::Page &page, ParsedPage *out);
+
+    Poppler::Document &m_doc;
+    const ReadOptions &m_options;
+    std::unique_ptr<OcrEngine> m_ocr;
+};
+
+void PageExtractor::handleLowYield(const Poppler::Page &page, ParsedPage *out)
+{
+    if (isBlankPage(page))
+        return;
+    if (!m_options.ocr || !OcrEngine::available()) {
+        out->lowTextYield = true;
+        return;
+    }
+    if (!m_ocr)
+        m_ocr = std::make_unique<OcrEngine>();
+    ocrPage(page, *m_ocr, out);
+}
+
+std::vector<ParsedPage> PageExtractor::run()
+{
+    const int count = m_doc.numPages();
+    std::vector<std::vector<PdfLine>> lines(static_cast<size_t>(count));
+    HyphenLexicon lexicon;
+    for (int i = 0; i < count; ++i) {
+        if (std::unique_ptr<Poppler::Page> page = m_doc.page(i)) {
+            lines[size_t(i)] = readLines(*page);
+            lexicon.add(lines[size_t(i)]);
+        }
+    }
+    std::vector<ParsedPage> pages(static_cast<size_t>(count));
+    for (int i = 0; i < count; ++i) {
+        std::unique_ptr<Poppler::Page> page = m_doc.page(i);
+        if (!page)
+            continue;
+        ParsedPage &out = pages[size_t(i)];
+        const QSizeF size = page->pageSizeF();
+        out.width = size.width();
+        out.height = size.height();
+        PdfPageText text = layoutPage(lines[size_t(i)], lexicon);
+        out.text = std::move(text.text);
+        out.words = std::move(text.words);
+        lines[size_t(i)].clear();
+        if (PdfReader::isLowYield(out.text))
+            handleLowYield(*page, &out);
+    }
+    return pages;
+}
+
+} // namespace
+
+bool PdfReader::isLowYield(const QString &text)
+{
+    int letters = 0, bad = 0, visible = 0;
+    for (QChar c : text) {
+        if (c.isSpace())
+            continue;
+        ++visible;
+        const char16_t u = c.unicode();
+        if (c.isLetterOrNumber())
+            ++letters;
+        else if (u == 0xFFFD || (u >= 0xE000 && u <= 0xF8FF) || u < 0x20 || (u >= 0x80 && u < 0xA0))
+            ++bad;
+    }
+    if (letters < MinLettersPerPage)
+        return true;
+    return bad * 4 > visible || letters * 5 < visible * 2; // >25% junk, or <40% letters and digits
+}
+
+Expected<ParsedDocument> PdfReader::read(const QByteArray &data, const QString &name, const ReadOptions &options)
+{
+    auto opened = openPdfDocument(data, name, options.password);
+    if (!opened)
+        return std::unexpected(opened.error());
+    Poppler::Document &doc = **opened;
+    if (doc.numPages() <= 0)
+        return fail(Error::Code::Empty, QStringLiteral("%1 has no pages").arg(name).toStdString());
+    ParsedDocument out;
+    out.type = QStringLiteral("pdf");
+    readMetadata(doc, &out);
+    out.pages = PageExtractor(doc, options).run();
+    readOutline(doc.outline(), 1, &out);
+    int ocrPages = 0, lowPages = 0;
+    for (const ParsedPage &p : out.pages) {
+        ocrPages += p.ocr;
+        lowPages += p.lowTextYield;
+    }
+    out.metadata.insert(QStringLiteral("pages"), int(out.pages.size()));
+    if (ocrPages > 0)
+        out.metadata.insert(QStringLiteral("ocrPages"), ocrPages);
+    if (lowPages > 0)
+        out.metadata.insert(QStringLiteral("lowTextYieldPages"), lowPages);
+    return out;
+}
+
+} // namespace quire::ingest

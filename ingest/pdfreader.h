@@ -1,0 +1,28 @@
+#pragma once
+
+#include "ingest/parseddocument.h"
+#include "util/error.h"
+
+#include <QByteArray>
+#include <QString>
+
+namespace quire::ingest
+{
+
+// PDF through Poppler: one ParsedPage per page (text in Poppler's reading order with columns separated,
+// word boxes in points, hyphenation repaired, ligatures expanded), outline as sections, Info dictionary
+// as metadata (title, author, subject, keywords, creator, producer, dates as ISO 8601).
+// Pages with little or garbled text are OCR'd (Tesseract, 300 dpi) when ReadOptions::ocr and Tesseract is
+// available (page.ocr); otherwise they are flagged page.lowTextYield. Blank pages are left alone.
+// Errors: PasswordRequired ("password required" / "wrong password"), Corrupt, Empty (no pages).
+class PdfReader
+{
+public:
+    static Expected<ParsedDocument> read(const QByteArray &data, const QString &name, const ReadOptions &options);
+
+    // True when a page's text looks like a scan or garbage: few letters, or mostly replacement,
+    // private-use or control characters, or mostly symbols.
+    static bool isLowYield(const QString &text);
+};
+
+} // namespace quire::ingest
