@@ -12,6 +12,8 @@ namespace quire::inference
 namespace
 {
 
+constexpr std::string_view SpaceMarker = "\xE2\x96\x81"; // "▁"
+
 struct Symbol {
     std::int32_t prev;
     std::int32_t next;
@@ -48,6 +50,36 @@ SpmModel::SpmModel(const Vocab &vocab)
             id = vocab.find(std::string(1, static_cast<char>(b)));
         m_byteTokens[static_cast<std::size_t>(b)] = id.value_or(unk);
     }
+    m_wordsAreIndependent = true;
+    for (std::int32_t id = 0; id < vocab.size() && m_wordsAreIndependent; ++id) {
+        const std::string_view text = vocab.token(id).text;
+        for (std::size_t p = text.find(SpaceMarker, 1); p != std::string_view::npos;
+             p = text.find(SpaceMarker, p + 1)) {
+            if (p < SpaceMarker.size() || text.substr(p - SpaceMarker.size(), SpaceMarker.size()) != SpaceMarker) {
+                m_wordsAreIndependent = false;
+                break;
+            }
+        }
+    }
+}
+
+void SpmModel::encode(std::string_view text, std::vector<std::int32_t> &out) const
+{
+    if (!m_wordsAreIndependent || text.size() < 256) {
+        encodeSegment(text, out);
+        return;
+    }
+    // Words start at a "▁" that follows another character.
+    PieceCache cache;
+    auto encodeWord = [this](std::string_view word, std::vector<std::int32_t> &ids) { encodeSegment(word, ids); };
+    std::size_t start = 0;
+    for (std::size_t p = text.find(SpaceMarker, 1); p != std::string_view::npos; p = text.find(SpaceMarker, p + 1)) {
+        if (text.substr(p - SpaceMarker.size(), SpaceMarker.size()) == SpaceMarker || p - start == 0)
+            continue;
+        cache.append(text.substr(start, p - start), out, encodeWord);
+        start = p;
+    }
+    cache.append(text.substr(start), out, encodeWord);
 }
 
 void SpmModel::appendSymbol(std::string_view piece, std::vector<std::int32_t> &out) const
@@ -64,7 +96,7 @@ void SpmModel::appendSymbol(std::string_view piece, std::vector<std::int32_t> &o
     }
 }
 
-void SpmModel::encode(std::string_view text, std::vector<std::int32_t> &out) const
+void SpmModel::encodeSegment(std::string_view text, std::vector<std::int32_t> &out) const
 {
     std::vector<Symbol> symbols;
     symbols.reserve(text.size());

@@ -2,6 +2,7 @@
 
 #include "gguffile.h"
 #include "pretokenizer.h"
+#include "tokenizerimpl.h"
 #include "tokenizermodels.h"
 #include "tokenizerunicode.h"
 #include "vocab.h"
@@ -17,13 +18,6 @@ namespace
 {
 
 constexpr std::string_view SpaceMarker = "\xE2\x96\x81"; // "▁", SentencePiece's space
-
-// A run of text to tokenise, or a special token found in it.
-struct Fragment {
-    std::int32_t token; // -1: raw text
-    std::size_t offset;
-    std::size_t length;
-};
 
 bool isAsciiSpace(char c)
 {
@@ -45,25 +39,6 @@ std::string replaceAll(std::string_view text, std::string_view from, std::string
 }
 
 } // namespace
-
-struct Tokenizer::Impl {
-    explicit Impl(Vocab v)
-        : vocab(std::move(v))
-    {
-    }
-
-    Vocab vocab;
-    std::optional<PreTokenizer> pre;
-    std::optional<SpmModel> spm;
-    std::optional<BpeModel> bpe;
-    std::optional<WordPieceModel> wordPiece;
-    std::vector<std::string> pieces; // every token's text as decoded, control tokens shown
-
-    std::string computePiece(std::int32_t id) const;
-    void partition(std::string_view text, bool parseSpecial, std::vector<Fragment> &fragments) const;
-    void encodeSpm(std::string_view text, const std::vector<Fragment> &fragments, std::vector<std::int32_t> &out) const;
-    void encodeBpe(std::string_view text, const std::vector<Fragment> &fragments, std::vector<std::int32_t> &out) const;
-};
 
 std::string Tokenizer::Impl::computePiece(std::int32_t id) const
 {
@@ -163,6 +138,8 @@ void Tokenizer::Impl::encodeBpe(
     std::string_view text, const std::vector<Fragment> &fragments, std::vector<std::int32_t> &out) const
 {
     std::vector<PreTokenizer::Piece> words;
+    PieceCache cache;
+    auto encodeWord = [this](std::string_view word, std::vector<std::int32_t> &ids) { bpe->encodeWord(word, ids); };
     for (const Fragment &f : fragments) {
         if (f.token >= 0) {
             out.push_back(f.token);
@@ -172,7 +149,7 @@ void Tokenizer::Impl::encodeBpe(
         words.clear();
         pre->split(raw, words);
         for (const PreTokenizer::Piece &w : words)
-            bpe->encodeWord(raw.substr(w.offset, w.length), out);
+            cache.append(raw.substr(w.offset, w.length), out, encodeWord);
     }
 }
 

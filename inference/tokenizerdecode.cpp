@@ -1,6 +1,7 @@
 // Tokenizer::decode: pieces joined the way llama.cpp detokenises.
 
 #include "tokenizer.h"
+#include "tokenizerimpl.h"
 #include "vocab.h"
 
 namespace quire::inference
@@ -65,10 +66,18 @@ std::string Tokenizer::decode(std::span<const std::int32_t> ids, bool removeSpec
     if (removeSpecial && s.addEos && !ids.empty() && ids.back() == s.eos)
         ids = ids.first(ids.size() - 1);
     std::string text;
+    text.reserve(ids.size() * 4);
     for (const std::int32_t id : ids) {
-        const std::string piece = tokenToPiece(id, renderSpecial);
+        if (!vocab().contains(id))
+            continue;
+        const TokenType type = vocab().token(id).type;
+        if (!renderSpecial && (type == TokenType::Control || type == TokenType::Unknown)) {
+            removeSpace = false;
+            continue;
+        }
+        const std::string_view piece = d->pieces[static_cast<std::size_t>(id)];
         const bool strip = removeSpace && !piece.empty() && piece.front() == ' ';
-        text.append(piece, strip ? 1 : 0);
+        text.append(piece.substr(strip ? 1 : 0));
         removeSpace = false;
     }
     if (s.cleanSpaces)

@@ -2,6 +2,7 @@
 
 // The three tokenizer algorithms behind Tokenizer (internal to quire_inference).
 
+#include "flatstringmap.h"
 #include "util/error.h"
 
 #include <array>
@@ -9,12 +10,37 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace quire::inference
 {
 
 class Vocab;
+
+// The ids of the pieces already encoded during one encode() call: running text repeats its words, so
+// most pieces are looked up instead of merged again. Keys point into the caller's text.
+class PieceCache
+{
+public:
+    template <typename Encode> void append(std::string_view piece, std::vector<std::int32_t> &out, Encode &&encode)
+    {
+        if (const auto *range = m_ranges.find(piece)) {
+            out.insert(out.end(), m_ids.begin() + range->first, m_ids.begin() + range->second);
+            return;
+        }
+        const std::size_t before = out.size();
+        encode(piece, out);
+        const std::size_t begin = m_ids.size();
+        m_ids.insert(m_ids.end(), out.begin() + static_cast<std::ptrdiff_t>(before), out.end());
+        m_ranges.insertOrAssign(
+            piece, std::pair { static_cast<std::ptrdiff_t>(begin), static_cast<std::ptrdiff_t>(m_ids.size()) });
+    }
+
+private:
+    FlatStringMap<std::pair<std::ptrdiff_t, std::ptrdiff_t>> m_ranges;
+    std::vector<std::int32_t> m_ids;
+};
 
 // SentencePiece-style: characters merged into the highest-scoring vocabulary entries, then byte fallback.
 class SpmModel
@@ -25,10 +51,14 @@ public:
     void encode(std::string_view text, std::vector<std::int32_t> &out) const;
 
 private:
+    void encodeSegment(std::string_view text, std::vector<std::int32_t> &out) const;
     void appendSymbol(std::string_view piece, std::vector<std::int32_t> &out) const;
 
     const Vocab &m_vocab;
     std::array<std::int32_t, 256> m_byteTokens;
+    // No entry holds a "▁" after another character, so no merge crosses the start of a word and
+    // words can be encoded (and cached) one by one with the same result as the whole text at once.
+    bool m_wordsAreIndependent = false;
 };
 
 // Byte-level BPE: the bytes of one pre-token merged by merge rank.

@@ -1,15 +1,15 @@
 #include "vocab.h"
 
+#include "flatstringmap.h"
 #include "gguffile.h"
 
 #include <algorithm>
-#include <unordered_map>
 
 namespace quire::inference
 {
 
 struct Vocab::Index {
-    std::unordered_map<std::string_view, std::int32_t> ids;
+    FlatStringMap<std::int32_t> ids;
 };
 
 Vocab::Vocab(TokenizerKind kind, std::string pre, std::vector<VocabToken> tokens, std::vector<std::string> merges)
@@ -28,10 +28,10 @@ std::optional<std::int32_t> Vocab::find(std::string_view text) const
 {
     if (!m_index)
         return std::nullopt;
-    const auto it = m_index->ids.find(text);
-    if (it == m_index->ids.end())
+    const std::int32_t *id = m_index->ids.find(text);
+    if (!id)
         return std::nullopt;
-    return it->second;
+    return *id;
 }
 
 Expected<void> Vocab::index()
@@ -43,7 +43,7 @@ Expected<void> Vocab::index()
     auto index = std::make_unique<Index>();
     index->ids.reserve(m_tokens.size());
     for (std::int32_t id = 0; id < size(); ++id)
-        index->ids.insert_or_assign(std::string_view(m_tokens[static_cast<std::size_t>(id)].text), id);
+        index->ids.insertOrAssign(std::string_view(m_tokens[static_cast<std::size_t>(id)].text), id);
     m_index = std::move(index);
 
     // Special ids out of range are dropped, as llama.cpp does.
