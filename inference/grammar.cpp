@@ -25,8 +25,10 @@ GrammarVocabulary::GrammarVocabulary(std::vector<std::string> pieces, std::vecto
     , m_trie(std::make_unique<Trie>())
 {
     for (std::int32_t token : endOfGeneration) {
-        if (token >= 0 && std::size_t(token) < m_isEog.size())
+        if (token >= 0 && std::size_t(token) < m_isEog.size() && !m_isEog[std::size_t(token)]) {
             m_isEog[std::size_t(token)] = 1;
+            m_eog.push_back(token);
+        }
     }
     std::vector<std::int32_t> order;
     for (std::size_t i = 0; i < m_pieces.size(); ++i) {
@@ -132,22 +134,41 @@ void Grammar::allowedMask(std::vector<std::uint8_t> &mask)
     if (m_finished || m_state < 0)
         return;
     if (m_matcher->isAccepting(m_state)) {
-        for (std::size_t i = 0; i < n; ++i)
-            mask[i] = m_vocabulary->isEndOfGeneration(std::int32_t(i));
+        for (std::int32_t token : m_vocabulary->endOfGeneration())
+            mask[std::size_t(token)] = 1;
     }
+    walkTrie(mask.data());
+}
+
+// One forward pass over the pre-order trie. Raw pointers in locals: the mask stores are byte stores, which
+// may alias anything, and would otherwise make the compiler reload every vector's data pointer per node.
+void Grammar::walkTrie(std::uint8_t *mask)
+{
     const GrammarVocabulary::Trie &t = m_vocabulary->trie();
-    const std::uint32_t nodes = std::uint32_t(t.byte.size());
+    const auto nodes = std::uint32_t(t.byte.size());
     m_nodeStates.resize(nodes);
-    m_nodeStates[0] = m_state;
+    std::int32_t *states = m_nodeStates.data();
+    const std::uint8_t *bytes = t.byte.data();
+    const std::uint32_t *parents = t.parent.data();
+    const std::uint32_t *ends = t.subtreeEnd.data();
+    const std::uint32_t *tokenBegin = t.tokenBegin.data();
+    const std::int32_t *tokens = t.tokens.data();
+    const GrammarMatcher::State *table = m_matcher->transitions();
+    states[0] = m_state;
     for (std::uint32_t i = 1; i < nodes;) {
-        const GrammarMatcher::State s = m_matcher->step(m_nodeStates[t.parent[i]], t.byte[i]);
+        const GrammarMatcher::State from = states[parents[i]];
+        GrammarMatcher::State s = table[std::size_t(from) * 256 + bytes[i]];
+        if (s == GrammarMatcher::kUnknown) {
+            s = m_matcher->step(from, bytes[i]);
+            table = m_matcher->transitions();
+        }
         if (s == GrammarMatcher::kDead) {
-            i = t.subtreeEnd[i];
+            i = ends[i];
             continue;
         }
-        m_nodeStates[i] = s;
-        for (std::uint32_t k = t.tokenBegin[i]; k < t.tokenBegin[i + 1]; ++k)
-            mask[std::size_t(t.tokens[k])] = 1;
+        states[i] = s;
+        for (std::uint32_t k = tokenBegin[i], e = tokenBegin[i + 1]; k < e; ++k)
+            mask[tokens[k]] = 1;
         ++i;
     }
 }

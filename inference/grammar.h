@@ -28,6 +28,7 @@ public:
     std::size_t size() const;
     const std::string &piece(std::int32_t token) const;
     bool isEndOfGeneration(std::int32_t token) const;
+    const std::vector<std::int32_t> &endOfGeneration() const { return m_eog; }
 
     struct Trie;
     const Trie &trie() const;
@@ -35,6 +36,7 @@ public:
 private:
     std::vector<std::string> m_pieces;
     std::vector<std::uint8_t> m_isEog;
+    std::vector<std::int32_t> m_eog;
     std::unique_ptr<Trie> m_trie;
 };
 
@@ -78,6 +80,7 @@ public:
 private:
     Grammar();
     std::int32_t walk(std::string_view bytes);
+    void walkTrie(std::uint8_t *mask);
 
     std::shared_ptr<const GrammarVocabulary> m_vocabulary;
     std::unique_ptr<GrammarMatcher> m_matcher;

@@ -125,8 +125,7 @@ GrammarMatcher::State GrammarMatcher::internState(const StateKey &key)
     auto [it, inserted] = m_stateIds.emplace(key, State(m_states.size()));
     if (inserted) {
         m_states.push_back(key);
-        m_transitions.emplace_back();
-        m_transitions.back().fill(kUnknown);
+        m_transitions.resize(m_transitions.size() + 256, kUnknown);
     }
     return it->second;
 }
@@ -197,7 +196,7 @@ GrammarMatcher::State GrammarMatcher::computeStep(State state, std::uint8_t byte
             result = internState({ key.stackSet, bits, std::uint8_t(remaining), key.length });
         }
     }
-    m_transitions[std::size_t(state)][byte] = result;
+    m_transitions[std::size_t(state) * 256 + byte] = result;
     return result;
 }
 

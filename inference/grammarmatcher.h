@@ -2,7 +2,6 @@
 
 #include "inference/grammarrules.h"
 
-#include <array>
 #include <cstdint>
 #include <memory>
 #include <unordered_map>
@@ -26,9 +25,13 @@ public:
     State start() const { return m_start; }
     State step(State state, std::uint8_t byte)
     {
-        const State next = m_transitions[std::size_t(state)][byte];
+        const State next = m_transitions[std::size_t(state) * 256 + byte];
         return next != kUnknown ? next : computeStep(state, byte);
     }
+    // The cached transitions, 256 per state, kUnknown where not computed yet; valid until the next
+    // step() that misses or compact(). For tight loops that cannot afford the indirections of step().
+    const State *transitions() const { return m_transitions.data(); }
+    static constexpr State kUnknown = -2;
     // The bytes so far form a complete sentence.
     bool isAccepting(State state) const;
     // Some non-empty continuation exists.
@@ -39,8 +42,6 @@ public:
     std::size_t stateCount() const { return m_states.size(); }
 
 private:
-    static constexpr State kUnknown = -2;
-
     struct StackNode {
         std::uint32_t position; // the next element to match
         std::int32_t parent; // where to return after this alternative; 0 = bottom
@@ -66,7 +67,7 @@ private:
     std::unordered_map<std::vector<std::int32_t>, std::int32_t, VectorHash> m_stackSetIds;
     std::vector<StateKey> m_states;
     std::unordered_map<StateKey, State, KeyHash> m_stateIds;
-    std::vector<std::array<State, 256>> m_transitions;
+    std::vector<State> m_transitions; // 256 per state
     State m_start = kDead;
 
     void clearCaches();
