@@ -101,8 +101,10 @@ void SpmModel::encodeSegment(std::string_view text, std::vector<std::int32_t> &o
     std::vector<Symbol> symbols;
     symbols.reserve(text.size());
     for (std::size_t pos = 0; pos < text.size();) {
-        const auto lead = static_cast<unsigned char>(text[pos]);
-        const std::size_t n = std::min<std::size_t>(unicode::utf8SequenceLength(lead), text.size() - pos);
+        // One symbol per character. llama.cpp trusts the lead byte even when the sequence is invalid,
+        // which can swallow the first bytes of the next character (a "▁"); an invalid byte is a symbol
+        // of its own here, so any bytes round-trip.
+        const auto n = static_cast<std::size_t>(unicode::decodeUtf8(text, pos).length);
         const auto index = static_cast<std::int32_t>(symbols.size());
         symbols.push_back({ index - 1, index + 1, static_cast<std::uint32_t>(pos), static_cast<std::uint32_t>(n) });
         pos += n;

@@ -1,6 +1,7 @@
 #include "inference/tokenizer.h"
 
 #include "inference/gguffile.h"
+#include "inference/ggufwriter.h"
 #include "inference/vocab.h"
 
 #include <QDir>
@@ -9,6 +10,7 @@
 #include <QTest>
 #include <map>
 #include <memory>
+#include <random>
 
 using namespace quire::inference;
 
@@ -40,6 +42,17 @@ QString idsToString(const std::vector<std::int32_t> &ids)
     for (std::int32_t id : ids)
         parts << QString::number(id);
     return parts.join(u' ');
+}
+
+// Whether a byte-level BPE vocab has a normal token for a byte (starcoder and mpt lack 0xF5..0xFF,
+// which never occur in UTF-8; llama.cpp drops such bytes too).
+bool byteEncodable(const Tokenizer &t, unsigned char byte)
+{
+    if (t.kind() != TokenizerKind::Bpe)
+        return true;
+    const std::string one(1, static_cast<char>(byte));
+    const auto ids = t.encode(one, false, false);
+    return ids.size() == 1 && t.vocab().token(ids[0]).type == TokenType::Normal;
 }
 
 // A tokenizer per GGUF path, loaded once; null (with the reason) when the file is absent or fails.
@@ -138,6 +151,13 @@ private Q_SLOTS:
     void everyTokenDecodesAndReencodes_data();
     void everyTokenDecodesAndReencodes();
     void unsupportedPreTokenizerIsRefused();
+    void spmPrefixesASpaceAfterSpecialTokens();
+    void wordPieceAddsClsAndSep();
+    void randomBytesRoundTrip_data();
+    void randomBytesRoundTrip();
+    void hostileMetadataIsRefused_data();
+    void hostileMetadataIsRefused();
+    void outOfRangeSpecialIdsAreDropped();
 };
 
 void TokenizerTest::llamaCppVectors_data()
@@ -340,6 +360,151 @@ void TokenizerTest::unsupportedPreTokenizerIsRefused()
     auto t = Tokenizer::fromVocab(std::move(vocab));
     QVERIFY(!t);
     QVERIFY(t.error().message.find("no-such-regex") != std::string::npos);
+}
+
+void TokenizerTest::spmPrefixesASpaceAfterSpecialTokens()
+{
+    const Loaded &l = loadTokenizer(vocabGguf(QStringLiteral("llama-spm")));
+    if (!l.tokenizer)
+        QSKIP("no llama-spm vocab GGUF");
+    const Tokenizer &t = *l.tokenizer;
+    // Like llama.cpp: every run of text after a special token gets SentencePiece's leading space.
+    std::vector<std::int32_t> expected = t.encode("Hello", true, false);
+    expected.push_back(t.eos());
+    const auto world = t.encode("world", false, false);
+    expected.insert(expected.end(), world.begin(), world.end());
+    QCOMPARE(idsToString(t.encode("Hello</s>world", true, true)), idsToString(expected));
+    QCOMPARE(t.decode(t.encode("Hello</s>world", true, true), true, true), std::string(" Hello</s> world"));
+}
+
+void TokenizerTest::wordPieceAddsClsAndSep()
+{
+    const Loaded &l = loadTokenizer(vocabGguf(QStringLiteral("bert-bge")));
+    if (!l.tokenizer)
+        QSKIP("no bert-bge vocab GGUF");
+    const auto ids = l.tokenizer->encode("Hello, World!", true, false);
+    QVERIFY(ids.size() >= 4);
+    QCOMPARE(ids.front(), 101);
+    QCOMPARE(ids.back(), 102);
+    QCOMPARE(l.tokenizer->decode(ids, true), std::string(" hello, world!"));
+}
+
+void TokenizerTest::randomBytesRoundTrip_data()
+{
+    QTest::addColumn<QString>("vocab");
+    for (const char *name : { "llama-spm", "gpt-2", "deepseek-coder", "starcoder", "mpt" })
+        QTest::newRow(name) << QString::fromLatin1(name);
+}
+
+// Any bytes, valid UTF-8 or not, encode and decode back unchanged (SentencePiece through byte fallback,
+// byte-level BPE by construction). Spaces are left out where decoding cleans them up.
+void TokenizerTest::randomBytesRoundTrip()
+{
+    QFETCH(QString, vocab);
+    const Loaded &l = loadTokenizer(vocabGguf(vocab));
+    if (!l.tokenizer)
+        QSKIP("no vocab GGUF in the reference pack");
+    const Tokenizer &t = *l.tokenizer;
+    const bool cleans = t.vocab().specials().cleanSpaces;
+    std::mt19937 rng(42);
+    const std::string alphabet = "aZ09 \t\n\r.,'!?<>|_-\xC3\xA9\xE2\x96\x81\xF0\x9F\x98\x80\xE4\xB8\xAD\xFF\x80";
+    for (int round = 0; round < 300; ++round) {
+        std::string text;
+        const int n = static_cast<int>(rng() % 40);
+        for (int i = 0; i < n; ++i) {
+            const bool anyByte = rng() % 4 == 0;
+            char c = anyByte ? static_cast<char>(rng() % 256) : alphabet[rng() % alphabet.size()];
+            if (!byteEncodable(t, static_cast<unsigned char>(c)))
+                c = 'x';
+            if (cleans && c == ' ')
+                c = '_';
+            text += c;
+        }
+        if (t.kind() == TokenizerKind::Spm && text.find("\xE2\x96\x81") != std::string::npos)
+            continue; // a literal "▁" is SentencePiece's space: it decodes to ' '
+        const auto ids = t.encode(text, false, false);
+        for (std::int32_t id : ids)
+            QVERIFY(id >= 0 && id < t.nVocab());
+        QCOMPARE(QByteArray::fromStdString(t.decode(ids)), QByteArray::fromStdString(text));
+    }
+}
+
+namespace
+{
+
+enum class Damage { NoTokens, ScoresShort, TypesShort, NoMerges, BadMerge, UnknownModel, UnknownPre, NoModel };
+
+std::vector<std::uint8_t> damagedVocab(Damage damage)
+{
+    GgufWriter w;
+    const std::vector<std::string> tokens = { "a", "b", "ab", "<|end|>" };
+    w.setString("general.architecture", "test");
+    const bool bpe = damage == Damage::NoMerges || damage == Damage::BadMerge || damage == Damage::UnknownPre;
+    if (damage != Damage::NoModel)
+        w.setString("tokenizer.ggml.model", damage == Damage::UnknownModel ? "t5-unigram" : (bpe ? "gpt2" : "llama"));
+    if (damage == Damage::UnknownPre)
+        w.setString("tokenizer.ggml.pre", "no-such-pre");
+    if (damage != Damage::NoTokens)
+        w.setStringArray("tokenizer.ggml.tokens", tokens);
+    const std::vector<float> scores(damage == Damage::ScoresShort ? 3 : 4, 0.0f);
+    w.setFloat32Array("tokenizer.ggml.scores", scores);
+    const std::vector<std::int32_t> types(damage == Damage::TypesShort ? 2 : 4, 1);
+    w.setInt32Array("tokenizer.ggml.token_type", types);
+    if (damage == Damage::BadMerge)
+        w.setStringArray("tokenizer.ggml.merges", std::vector<std::string> { "ab" });
+    else if (damage == Damage::UnknownPre)
+        w.setStringArray("tokenizer.ggml.merges", std::vector<std::string> { "a b" });
+    auto bytes = w.writeToMemory();
+    return bytes ? *bytes : std::vector<std::uint8_t> {};
+}
+
+} // namespace
+
+void TokenizerTest::hostileMetadataIsRefused_data()
+{
+    QTest::addColumn<int>("damage");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("no tokens") << int(Damage::NoTokens) << QStringLiteral("tokenizer.ggml.tokens");
+    QTest::newRow("scores short") << int(Damage::ScoresShort) << QStringLiteral("tokenizer.ggml.scores");
+    QTest::newRow("types short") << int(Damage::TypesShort) << QStringLiteral("tokenizer.ggml.token_type");
+    QTest::newRow("no merges") << int(Damage::NoMerges) << QStringLiteral("merges");
+    QTest::newRow("bad merge") << int(Damage::BadMerge) << QStringLiteral("merge 0");
+    QTest::newRow("unknown model") << int(Damage::UnknownModel) << QStringLiteral("t5-unigram");
+    QTest::newRow("unknown pre") << int(Damage::UnknownPre) << QStringLiteral("no-such-pre");
+    QTest::newRow("no model") << int(Damage::NoModel) << QStringLiteral("tokenizer.ggml.model");
+}
+
+void TokenizerTest::hostileMetadataIsRefused()
+{
+    QFETCH(int, damage);
+    QFETCH(QString, message);
+    const std::vector<std::uint8_t> bytes = damagedVocab(static_cast<Damage>(damage));
+    QVERIFY(!bytes.empty());
+    auto file = GgufFile::fromMemory(bytes);
+    QVERIFY2(file, file ? "" : file.error().message.c_str());
+    auto t = Tokenizer::fromGguf(**file);
+    QVERIFY(!t);
+    QVERIFY2(QString::fromStdString(t.error().message).contains(message), t.error().message.c_str());
+}
+
+void TokenizerTest::outOfRangeSpecialIdsAreDropped()
+{
+    GgufWriter w;
+    w.setString("tokenizer.ggml.model", "llama");
+    w.setStringArray("tokenizer.ggml.tokens", std::vector<std::string> { "<unk>", "a", "\xE2\x96\x81" });
+    w.setUInt32("tokenizer.ggml.bos_token_id", 7);
+    w.setUInt32("tokenizer.ggml.eos_token_id", 4000000000u);
+    auto bytes = w.writeToMemory();
+    QVERIFY(bytes);
+    auto file = GgufFile::fromMemory(*bytes);
+    QVERIFY(file);
+    auto t = Tokenizer::fromGguf(**file);
+    QVERIFY(t);
+    QCOMPARE((*t)->bos(), -1);
+    QCOMPARE((*t)->eos(), -1);
+    QCOMPARE(idsToString((*t)->encode("a a", true, true)), QStringLiteral("2 1 2 1"));
+    QVERIFY(!(*t)->isEog(-1));
+    QCOMPARE((*t)->tokenToPiece(99), std::string());
 }
 
 QTEST_GUILESS_MAIN(TokenizerTest)
