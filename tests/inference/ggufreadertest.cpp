@@ -180,7 +180,8 @@ void GgufReaderTest::vocabFiles()
         QSKIP("reference pack not found: ../shared/reference/vocab has no GGUF files");
     for (const QString &name : files) {
         auto file = GgufFile::open(dir.filePath(name).toStdString());
-        QVERIFY2(file.has_value(), qPrintable(name + ": " + QString::fromStdString(file.error().message)));
+        QVERIFY2(file.has_value(),
+            qPrintable(name + ": " + (file ? QString() : QString::fromStdString(file.error().message))));
         auto tokens = (*file)->getStringArray("tokenizer.ggml.tokens");
         QVERIFY2(tokens && !tokens->empty(), qPrintable(name));
         QVERIFY((*file)->getString("tokenizer.ggml.model").has_value());
