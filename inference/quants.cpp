@@ -338,8 +338,22 @@ bool quantizeRow(GgmlType type, const float *src, void *dst, std::int64_t n)
     }
 }
 
+bool quants::cpuHasAvx2()
+{
+#if defined(__x86_64__) || defined(__i386__)
+    static const bool has = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    return has;
+#else
+    return false;
+#endif
+}
+
 void quantizeRowQ8_0Activations(const float *src, BlockQ8_0 *dst, std::int64_t n)
 {
+#if defined(__x86_64__) || defined(__i386__)
+    if (quants::cpuHasAvx2())
+        return quants::quantizeQ8_0ActivationsAvx2(src, dst, n / QK8_0);
+#endif
     for (std::int64_t i = 0; i < n / QK8_0; ++i, src += QK8_0) {
         float amax = 0;
         for (int j = 0; j < QK8_0; ++j)
@@ -353,6 +367,10 @@ void quantizeRowQ8_0Activations(const float *src, BlockQ8_0 *dst, std::int64_t n
 
 void quantizeRowQ8_K(const float *src, BlockQ8_K *dst, std::int64_t n)
 {
+#if defined(__x86_64__) || defined(__i386__)
+    if (quants::cpuHasAvx2())
+        return quants::quantizeQ8_KAvx2(src, dst, n / QK_K);
+#endif
     quants::quantizeQ8_K(src, dst, n / QK_K);
 }
 

@@ -38,4 +38,9 @@ void quantizeQ5_K(const float *x, BlockQ5_K *y, std::int64_t nb);
 void quantizeQ6_K(const float *x, BlockQ6_K *y, std::int64_t nb);
 void quantizeQ8_K(const float *x, BlockQ8_K *y, std::int64_t nb);
 
+// AVX2 versions of the activation quantisers (quants_avx2.cpp); same results as the scalar ones.
+void quantizeQ8_0ActivationsAvx2(const float *x, BlockQ8_0 *y, std::int64_t nb);
+void quantizeQ8_KAvx2(const float *x, BlockQ8_K *y, std::int64_t nb);
+bool cpuHasAvx2();
+
 } // namespace quire::inference::quants

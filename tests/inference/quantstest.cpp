@@ -110,6 +110,7 @@ private Q_SLOTS:
     void rejectsBadInput();
     void q8KActivations();
     void q8_0Activations();
+    void activationQuantisersMatchScalar();
     void q4_0MatchesLlamaCpp();
     void kQuantsRequantiseLlamaCppBlocks_data();
     void kQuantsRequantiseLlamaCppBlocks();
@@ -286,6 +287,33 @@ void QuantsTest::q8_0Activations()
         QCOMPARE(b[blk].d, fp32ToFp16(amax / 127.f));
         for (int j = 0; j < 32; ++j)
             QCOMPARE(int(b[blk].qs[j]), int(std::nearbyint(x[32 * blk + j] * (127.f / amax))));
+    }
+}
+
+void QuantsTest::activationQuantisersMatchScalar()
+{
+    // quantizeRowQ8_K may take a SIMD path; quantizeRow(Q8_K) is the scalar reference.
+    for (unsigned seed = 0; seed < 20; ++seed) {
+        std::vector<float> x = gaussian(1024, 100 + seed, seed % 2 ? 0.01f : 50.f);
+        if (seed == 3)
+            std::fill(x.begin(), x.begin() + 256, 0.f); // an all-zero block
+        if (seed == 4)
+            x[300] = 1000.f, x[301] = -1000.f; // equal magnitudes: the first one sets the sign
+        std::vector<BlockQ8_K> fast(4), slow(4);
+        quantizeRowQ8_K(x.data(), fast.data(), 1024);
+        QVERIFY(quantizeRow(GgmlType::Q8_K, x.data(), slow.data(), 1024));
+        QVERIFY(std::memcmp(fast.data(), slow.data(), sizeof(BlockQ8_K) * 4) == 0);
+        std::vector<BlockQ8_0> a(32);
+        quantizeRowQ8_0Activations(x.data(), a.data(), 1024);
+        for (int b = 0; b < 32; ++b) {
+            float amax = 0;
+            for (int j = 0; j < 32; ++j)
+                amax = std::max(amax, std::fabs(x[32 * b + j]));
+            QCOMPARE(a[b].d, fp32ToFp16(amax / 127.f));
+            const float id = amax != 0 ? 127.f / amax : 0.f;
+            for (int j = 0; j < 32; ++j)
+                QCOMPARE(int(a[b].qs[j]), int(std::nearbyint(x[32 * b + j] * id)));
+        }
     }
 }
 
