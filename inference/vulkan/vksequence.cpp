@@ -1,0 +1,94 @@
+#include "vksequence.h"
+
+#include <stdexcept>
+
+namespace quire::inference::vk
+{
+
+Sequence::Sequence(Context &context, std::uint32_t maxDispatches)
+    : m_context(context)
+    , m_max(maxDispatches)
+{
+    const ::vk::DescriptorPoolSize size(::vk::DescriptorType::eStorageBuffer, maxDispatches * 5);
+    m_pool = ::vk::raii::DescriptorPool(context.device(),
+        ::vk::DescriptorPoolCreateInfo(::vk::DescriptorPoolCreateFlagBits::eFreeDescriptorSet, maxDispatches, size));
+    m_commands = ::vk::raii::CommandBuffers(context.device(),
+        ::vk::CommandBufferAllocateInfo(*context.commandPool(), ::vk::CommandBufferLevel::ePrimary, 1));
+    m_fence = ::vk::raii::Fence(context.device(), ::vk::FenceCreateInfo());
+}
+
+void Sequence::begin()
+{
+    m_sets.clear();
+    m_pool.reset();
+    m_count = 0;
+    m_commands[0].reset();
+    m_commands[0].begin(::vk::CommandBufferBeginInfo(::vk::CommandBufferUsageFlagBits::eOneTimeSubmit));
+}
+
+void Sequence::dispatch(Pipeline &pipeline,
+    const std::vector<Binding> &bindings,
+    const void *pushConstants,
+    std::size_t pushBytes,
+    std::uint32_t groupsX,
+    std::uint32_t groupsY,
+    std::uint32_t groupsZ)
+{
+    if (m_count >= m_max)
+        throw std::runtime_error("too many dispatches in one sequence");
+    if (bindings.size() != pipeline.bindings())
+        throw std::runtime_error(
+            "pipeline " + pipeline.name() + " takes " + std::to_string(pipeline.bindings()) + " buffers");
+    if (pushBytes > Pipeline::PushConstantBytes)
+        throw std::runtime_error("push constants too large");
+    const ::vk::DescriptorSetLayout layout = *pipeline.setLayout();
+    ::vk::raii::DescriptorSets sets(m_context.device(), ::vk::DescriptorSetAllocateInfo(*m_pool, layout));
+    std::vector<::vk::DescriptorBufferInfo> infos;
+    infos.reserve(bindings.size());
+    for (const Binding &b : bindings)
+        infos.emplace_back(*b.buffer->buffer(), b.offset, b.range ? b.range : VK_WHOLE_SIZE);
+    std::vector<::vk::WriteDescriptorSet> writes;
+    for (std::uint32_t i = 0; i < infos.size(); ++i)
+        writes.emplace_back(*sets[0], i, 0, 1, ::vk::DescriptorType::eStorageBuffer, nullptr, &infos[i]);
+    m_context.device().updateDescriptorSets(writes, {});
+
+    // Fold an x count beyond the limit into y; shaders compute x + y * groupsX.
+    const std::uint32_t limit = m_context.info().maxWorkgroupCount[0];
+    if (groupsX > limit && groupsY == 1) {
+        groupsY = (groupsX + limit - 1) / limit;
+        groupsX = limit;
+    }
+    auto &cmd = m_commands[0];
+    cmd.bindPipeline(::vk::PipelineBindPoint::eCompute, *pipeline.pipeline());
+    cmd.bindDescriptorSets(::vk::PipelineBindPoint::eCompute, *pipeline.layout(), 0, *sets[0], {});
+    if (pushBytes > 0)
+        cmd.pushConstants<std::uint8_t>(*pipeline.layout(),
+            ::vk::ShaderStageFlagBits::eCompute,
+            0,
+            ::vk::ArrayProxy<const std::uint8_t>(
+                static_cast<std::uint32_t>(pushBytes), static_cast<const std::uint8_t *>(pushConstants)));
+    cmd.dispatch(groupsX, groupsY, groupsZ);
+    // Every dispatch may read what the previous one wrote.
+    const ::vk::MemoryBarrier barrier(::vk::AccessFlagBits::eShaderWrite | ::vk::AccessFlagBits::eTransferWrite,
+        ::vk::AccessFlagBits::eShaderRead | ::vk::AccessFlagBits::eShaderWrite | ::vk::AccessFlagBits::eTransferRead);
+    cmd.pipelineBarrier(::vk::PipelineStageFlagBits::eComputeShader | ::vk::PipelineStageFlagBits::eTransfer,
+        ::vk::PipelineStageFlagBits::eComputeShader | ::vk::PipelineStageFlagBits::eTransfer,
+        {},
+        barrier,
+        {},
+        {});
+    m_sets.push_back(std::move(sets[0]));
+    ++m_count;
+}
+
+void Sequence::submitAndWait()
+{
+    m_commands[0].end();
+    m_context.device().resetFences(*m_fence);
+    const ::vk::CommandBuffer raw = *m_commands[0];
+    m_context.queue().submit(::vk::SubmitInfo({}, {}, raw), *m_fence);
+    if (m_context.device().waitForFences(*m_fence, true, UINT64_MAX) != ::vk::Result::eSuccess)
+        throw std::runtime_error("Vulkan fence wait failed");
+}
+
+} // namespace quire::inference::vk

@@ -1,0 +1,144 @@
+#version 450
+// Flash attention for prefill and decode: never materialises the score matrix.
+// Workgroup (x = query token, y = query head, z = KV split). Keys are processed in tiles of WG:
+// each thread scores one key of the tile, then each thread updates its slice of the output with an
+// online softmax. With several KV splits (long contexts), partial results (max, sum, unnormalised
+// output) go to `part` and flash_attn_merge combines them.
+// Q: [tokens][nHead][D] f32. K, V: [kvLen][nKvHead][D], f32 (KV_F32) or f16 pairs packed in uints (KV_F16).
+
+layout(constant_id = 0) const uint WG = 64;
+layout(constant_id = 1) const uint D = 128; // head dimension (a multiple of 2)
+layout(local_size_x_id = 0) in;
+
+layout(std430, binding = 0) readonly buffer Q { float q[]; };
+#if defined(KV_F16)
+layout(std430, binding = 1) readonly buffer K { uint k[]; };
+layout(std430, binding = 2) readonly buffer V { uint v[]; };
+#else
+layout(std430, binding = 1) readonly buffer K { float k[]; };
+layout(std430, binding = 2) readonly buffer V { float v[]; };
+#endif
+layout(std430, binding = 3) writeonly buffer Out { float o[]; };
+layout(std430, binding = 4) writeonly buffer Part { float part[]; }; // [split][token][head][D + 2]
+
+layout(push_constant) uniform Params {
+    uint tokens;
+    uint nHead;
+    uint nKvHead;
+    uint kvLen;      // valid keys in the cache
+    uint qPos0;      // position of query token 0 (causal: token t sees keys 0 .. qPos0 + t)
+    uint splitLen;   // keys per split
+    uint nSplit;
+    float scale;
+} p;
+
+shared float qs[D];
+shared float score[WG];
+shared float tileMax;
+shared float tileSum;
+
+float loadK(uint idx)
+{
+#if defined(KV_F16)
+    const vec2 h = unpackHalf2x16(k[idx >> 1]);
+    return (idx & 1u) == 0u ? h.x : h.y;
+#else
+    return k[idx];
+#endif
+}
+
+float loadV(uint idx)
+{
+#if defined(KV_F16)
+    const vec2 h = unpackHalf2x16(v[idx >> 1]);
+    return (idx & 1u) == 0u ? h.x : h.y;
+#else
+    return v[idx];
+#endif
+}
+
+void main()
+{
+    const uint t = gl_WorkGroupID.x;
+    const uint h = gl_WorkGroupID.y;
+    const uint split = gl_WorkGroupID.z;
+    const uint tid = gl_LocalInvocationID.x;
+    const uint kvh = h / (p.nHead / p.nKvHead);
+    const uint visible = min(p.kvLen, p.qPos0 + t + 1u);
+    const uint begin = split * p.splitLen;
+    const uint end = min(visible, begin + p.splitLen);
+
+    for (uint d = tid; d < D; d += WG)
+        qs[d] = q[(t * p.nHead + h) * D + d] * p.scale;
+    const uint perThread = (D + WG - 1u) / WG;
+    float acc[(D + WG - 1u) / WG];
+    for (uint i = 0u; i < perThread; ++i)
+        acc[i] = 0.0;
+    float m = -1.0 / 0.0;
+    float l = 0.0;
+    barrier();
+
+    for (uint j0 = begin; j0 < end; j0 += WG) {
+        const uint j = j0 + tid;
+        float s = -1.0 / 0.0;
+        if (j < end) {
+            const uint kb = (j * p.nKvHead + kvh) * D;
+            s = 0.0;
+            for (uint d = 0u; d < D; ++d)
+                s += qs[d] * loadK(kb + d);
+        }
+        score[tid] = s;
+        barrier();
+        if (tid == 0u) {
+            float mx = m;
+            for (uint i = 0u; i < WG; ++i)
+                mx = max(mx, score[i]);
+            tileMax = mx;
+        }
+        barrier();
+        const float mNew = tileMax;
+        score[tid] = j < end ? exp(s - mNew) : 0.0;
+        barrier();
+        if (tid == 0u) {
+            float sum = 0.0;
+            for (uint i = 0u; i < WG; ++i)
+                sum += score[i];
+            tileSum = sum;
+        }
+        barrier();
+        const float alpha = exp(m - mNew);
+        l = l * alpha + tileSum;
+        const uint n = min(WG, end - j0);
+        for (uint i = 0u; i < perThread; ++i) {
+            const uint d = tid + i * WG;
+            if (d >= D)
+                break;
+            float a = acc[i] * alpha;
+            for (uint jj = 0u; jj < n; ++jj)
+                a += score[jj] * loadV(((j0 + jj) * p.nKvHead + kvh) * D + d);
+            acc[i] = a;
+        }
+        m = mNew;
+        barrier();
+    }
+
+    if (p.nSplit == 1u) {
+        const float inv = l > 0.0 ? 1.0 / l : 0.0;
+        for (uint i = 0u; i < perThread; ++i) {
+            const uint d = tid + i * WG;
+            if (d < D)
+                o[(t * p.nHead + h) * D + d] = acc[i] * inv;
+        }
+    } else {
+        const uint pb = ((split * p.tokens + t) * p.nHead + h) * (D + 2u);
+        for (uint i = 0u; i < perThread; ++i) {
+            const uint d = tid + i * WG;
+            if (d < D)
+                part[pb + d] = acc[i];
+        }
+        if (tid == 0u) {
+            part[pb + D] = m;
+            part[pb + D + 1u] = l;
+        }
+    }
+}
