@@ -179,6 +179,129 @@ std::size_t matchCjk(const Text &t, std::size_t i, std::size_t end)
     return k - i;
 }
 
+// DeepSeek LLM's letter class: its tokenizer.json spells out these ranges (cased letters of a few
+// scripts) instead of \p{L}.
+bool isDeepseekLetter(char32_t c)
+{
+    static constexpr std::pair<char32_t, char32_t> ranges[] = {
+        { 0x41, 0x5A },
+        { 0x61, 0x7A },
+        { 0xB5, 0xB5 },
+        { 0xC0, 0xD6 },
+        { 0xD8, 0xF6 },
+        { 0xF8, 0x1BA },
+        { 0x1BC, 0x1BF },
+        { 0x1C4, 0x293 },
+        { 0x295, 0x2AF },
+        { 0x370, 0x373 },
+        { 0x376, 0x377 },
+        { 0x37B, 0x37D },
+        { 0x37F, 0x37F },
+        { 0x386, 0x386 },
+        { 0x388, 0x38A },
+        { 0x38C, 0x38C },
+        { 0x38E, 0x3A1 },
+        { 0x3A3, 0x3F5 },
+        { 0x3F7, 0x481 },
+        { 0x48A, 0x52F },
+        { 0x531, 0x556 },
+        { 0x10A0, 0x10C5 },
+        { 0x13A0, 0x13F5 },
+        { 0x13F8, 0x13FD },
+        { 0x1C90, 0x1CBA },
+        { 0x1CBD, 0x1CBF },
+        { 0x1D00, 0x1D2B },
+        { 0x1D6B, 0x1D77 },
+        { 0x1D79, 0x1D9A },
+        { 0x1E00, 0x1F15 },
+        { 0x1F18, 0x1F1D },
+        { 0x1F20, 0x1F45 },
+        { 0x1F48, 0x1F4D },
+        { 0x1F50, 0x1F57 },
+        { 0x1F59, 0x1F59 },
+        { 0x1F5B, 0x1F5B },
+        { 0x1F5D, 0x1F5D },
+        { 0x1F5F, 0x1F7D },
+        { 0x1F80, 0x1FB4 },
+        { 0x1FB6, 0x1FBC },
+        { 0x1FBE, 0x1FBE },
+        { 0x1FC2, 0x1FC4 },
+        { 0x1FC6, 0x1FCC },
+        { 0x1FD0, 0x1FD3 },
+        { 0x1FD6, 0x1FDB },
+        { 0x1FE0, 0x1FEC },
+        { 0x1FF2, 0x1FF4 },
+        { 0x1FF6, 0x1FFC },
+        { 0x2102, 0x2102 },
+        { 0x2107, 0x2107 },
+        { 0x210A, 0x2113 },
+        { 0x2115, 0x2115 },
+        { 0x2119, 0x211D },
+        { 0x2124, 0x2124 },
+        { 0x2126, 0x2126 },
+        { 0x2128, 0x2128 },
+        { 0x212A, 0x212D },
+        { 0x212F, 0x2134 },
+        { 0x2139, 0x2139 },
+        { 0x213C, 0x213F },
+        { 0x2145, 0x2149 },
+        { 0x214E, 0x214E },
+        { 0x2183, 0x2184 },
+        { 0x2C00, 0x2C7B },
+        { 0x2C7E, 0x2CE4 },
+        { 0x2CEB, 0x2CEE },
+        { 0x2CF2, 0x2CF3 },
+        { 0xA640, 0xA66D },
+        { 0xA680, 0xA69B },
+        { 0xA722, 0xA76F },
+        { 0xA771, 0xA787 },
+        { 0xA78B, 0xA78E },
+        { 0xAB70, 0xABBF },
+        { 0xFB00, 0xFB06 },
+        { 0xFB13, 0xFB17 },
+        { 0xFF21, 0xFF3A },
+        { 0xFF41, 0xFF5A },
+        { 0x10400, 0x1044F },
+        { 0x104B0, 0x104D3 },
+        { 0x104D8, 0x104FB },
+        { 0x10C80, 0x10CB2 },
+        { 0x10CC0, 0x10CF2 },
+        { 0x118A0, 0x118DF },
+        { 0x1E900, 0x1E943 },
+    };
+    for (const auto &[lo, hi] : ranges) {
+        if (c < lo)
+            return false;
+        if (c <= hi)
+            return true;
+    }
+    return false;
+}
+
+// [!-/:-~！-／：-～‘-‟　-。]
+bool isDeepseekPunctuation(char32_t c)
+{
+    return (c >= '!' && c <= '/') || (c >= ':' && c <= '~') || (c >= 0xFF01 && c <= 0xFF0F)
+        || (c >= 0xFF1A && c <= 0xFF5E) || (c >= 0x2018 && c <= 0x201F) || (c >= 0x3000 && c <= 0x3002);
+}
+
+// \s?[class]+
+template <bool (*inClass)(char32_t)> std::size_t matchSpaceThenClass(const Text &t, std::size_t i, std::size_t end)
+{
+    const std::size_t j = (has(t, i, u::Whitespace) && i + 1 < end && inClass(t.cps[i + 1])) ? i + 1 : i;
+    std::size_t k = j;
+    while (k < end && inClass(t.cps[k]))
+        ++k;
+    return k > j ? k - i : 0;
+}
+
+// \s+$ (the end of the piece being split)
+std::size_t matchTrailingSpaces(const Text &t, std::size_t i, std::size_t end)
+{
+    const std::size_t k = runOf(t, i, end, u::Whitespace);
+    return k == end ? k - i : 0;
+}
+
 struct Variant {
     std::vector<std::string_view> names;
     std::vector<PreTokenizer::Matcher> passes;
@@ -188,13 +311,46 @@ const std::vector<Variant> &variants()
 {
     static const std::vector<Variant> list = {
         { { "default" }, { matchPunctuationRun<false>, matchGpt2, matchNumbers, matchThreeDigits } },
-        { { "gpt-2", "mpt", "olmo", "jais", "phi-2", "jina-es", "jina-de" }, { matchGpt2 } },
-        { { "llama3", "llama-v3", "llama-bpe", "falcon3", "dbrx", "smaug-bpe" }, { matchLlama3<3> } },
-        { { "qwen2", "stablelm2", "deepseek-r1-qwen", "hunyuan" }, { matchLlama3<1> } },
-        { { "starcoder", "refact", "command-r", "smollm", "codeshell", "exaone" }, { matchOneNumber, matchGpt2 } },
+        { { "gpt-2",
+              "mpt",
+              "olmo",
+              "jais",
+              "phi-2",
+              "jina-es",
+              "jina-de",
+              "gigachat",
+              "jina-v2-es",
+              "jina-v2-de",
+              "a.x-4.0",
+              "mellum",
+              "exaone4",
+              "trillion",
+              "granite-docling" },
+            { matchGpt2 } },
+        { { "llama3",
+              "llama-v3",
+              "llama-bpe",
+              "falcon3",
+              "falcon-h1",
+              "pixtral",
+              "midm-2.0",
+              "lfm2",
+              "dbrx",
+              "smaug-bpe" },
+            { matchLlama3<3> } },
+        { { "qwen2", "deepseek-r1-qwen", "kormo", "stablelm2", "hunyuan", "megrez" }, { matchLlama3<1> } },
+        { { "starcoder", "refact", "command-r", "smollm", "codeshell", "exaone", "minerva-7b" },
+            { matchOneNumber, matchGpt2 } },
         { { "falcon" }, { matchPunctuationRun<true>, matchGpt2, matchThreeDigits } },
         { { "deepseek-coder" },
             { matchNewline, matchSpaceThen<u::Letter>, matchSpaceThen<u::Punctuation>, matchCjk, matchOneNumber } },
+        { { "deepseek-llm" },
+            { matchNewline,
+                matchSpaceThenClass<isDeepseekLetter>,
+                matchSpaceThenClass<isDeepseekPunctuation>,
+                matchTrailingSpaces,
+                matchCjk,
+                matchNumbers } },
     };
     return list;
 }

@@ -157,7 +157,8 @@ private Q_SLOTS:
     void randomBytesRoundTrip();
     void hostileMetadataIsRefused_data();
     void hostileMetadataIsRefused();
-    void outOfRangeSpecialIdsAreDropped();
+    void outOfRangeSpecialIdsKeepDefaults();
+    void endTokensFoundByText();
 };
 
 void TokenizerTest::llamaCppVectors_data()
@@ -487,7 +488,8 @@ void TokenizerTest::hostileMetadataIsRefused()
     QVERIFY2(QString::fromStdString(t.error().message).contains(message), t.error().message.c_str());
 }
 
-void TokenizerTest::outOfRangeSpecialIdsAreDropped()
+// Like llama.cpp: an id past the vocabulary is ignored and the default (SentencePiece: BOS 1, EOS 2) stays.
+void TokenizerTest::outOfRangeSpecialIdsKeepDefaults()
 {
     GgufWriter w;
     w.setString("tokenizer.ggml.model", "llama");
@@ -500,11 +502,39 @@ void TokenizerTest::outOfRangeSpecialIdsAreDropped()
     QVERIFY(file);
     auto t = Tokenizer::fromGguf(**file);
     QVERIFY(t);
-    QCOMPARE((*t)->bos(), -1);
-    QCOMPARE((*t)->eos(), -1);
-    QCOMPARE(idsToString((*t)->encode("a a", true, true)), QStringLiteral("2 1 2 1"));
+    QCOMPARE((*t)->bos(), 1);
+    QCOMPARE((*t)->eos(), 2);
+    QCOMPARE(idsToString((*t)->encode("a a", true, true)), QStringLiteral("1 2 1 2 1"));
     QVERIFY(!(*t)->isEog(-1));
     QCOMPARE((*t)->tokenToPiece(99), std::string());
+}
+
+// ChatML's "<|im_end|>" stored as user-defined still ends generation (and becomes a control token), as do
+// the fill-in-the-middle pad and file separator tokens; "<|im_start|>" does not.
+void TokenizerTest::endTokensFoundByText()
+{
+    GgufWriter w;
+    w.setString("tokenizer.ggml.model", "gpt2");
+    w.setString("tokenizer.ggml.pre", "qwen2");
+    w.setStringArray("tokenizer.ggml.tokens",
+        std::vector<std::string> { "a", "b", "<|im_start|>", "<|im_end|>", "<|fim_pad|>", "<|file_sep|>" });
+    w.setInt32Array("tokenizer.ggml.token_type", std::vector<std::int32_t> { 1, 1, 3, 4, 4, 4 });
+    w.setStringArray("tokenizer.ggml.merges", std::vector<std::string> { "a b" });
+    w.setUInt32("tokenizer.ggml.eos_token_id", 0);
+    auto bytes = w.writeToMemory();
+    QVERIFY(bytes);
+    auto file = GgufFile::fromMemory(*bytes);
+    QVERIFY(file);
+    auto t = Tokenizer::fromGguf(**file);
+    QVERIFY2(t, t ? "" : t.error().message.c_str());
+    QCOMPARE((*t)->eot(), 3);
+    for (std::int32_t id : { 0, 3, 4, 5 })
+        QVERIFY2((*t)->isEog(id), qPrintable(QString::number(id)));
+    QVERIFY(!(*t)->isEog(2));
+    QVERIFY((*t)->isControl(3));
+    // Now a control token, it is matched only with parseSpecial (its characters are not in this vocab).
+    QCOMPARE(idsToString((*t)->encode("a<|im_end|>", false, false)), QStringLiteral("0"));
+    QCOMPARE(idsToString((*t)->encode("a<|im_end|>", false, true)), QStringLiteral("0 3"));
 }
 
 QTEST_GUILESS_MAIN(TokenizerTest)
