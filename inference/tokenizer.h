@@ -36,9 +36,11 @@ public:
     Tokenizer(const Tokenizer &) = delete;
     Tokenizer &operator=(const Tokenizer &) = delete;
 
-    // addSpecial: add BOS/EOS (and a SentencePiece vocab's separators) as the vocab asks.
-    // parseSpecial: text that spells a control or user-defined token ("<|im_start|>") becomes that
-    // token; otherwise it is tokenised as ordinary text. Invalid UTF-8 is tokenised byte by byte.
+    // addSpecial: add BOS/EOS (WordPiece: CLS/SEP) as the vocab asks.
+    // parseSpecial: text that spells a control token ("<|im_start|>") becomes that token; otherwise it is
+    // tokenised as ordinary text. User-defined tokens are always matched, as in llama.cpp.
+    // Invalid UTF-8 survives byte for byte where the vocab has byte tokens (byte-level BPE, SentencePiece
+    // with <0xXX> entries). Long texts are fine: repeated words are encoded once per call.
     std::vector<std::int32_t> encode(std::string_view text, bool addSpecial, bool parseSpecial) const;
 
     // The bytes of one token (may be part of a UTF-8 character for byte-level vocabs).
@@ -46,6 +48,9 @@ public:
     std::string tokenToPiece(std::int32_t id, bool special = false) const;
     // removeSpecial: drop a leading BOS / trailing EOS that encode(addSpecial) would have added.
     // renderSpecial: show control tokens as text (as tokenToPiece(id, true)).
+    // Like llama.cpp, a SentencePiece vocab's leading space is removed from the first token only when it
+    // is the first id given (not after a BOS that removeSpecial dropped), and BPE/WordPiece vocabs clean
+    // up " ." " ," " 's" ... where the vocab asks (VocabSpecials::cleanSpaces).
     std::string decode(std::span<const std::int32_t> ids, bool removeSpecial = false, bool renderSpecial = false) const;
 
     TokenizerKind kind() const;
