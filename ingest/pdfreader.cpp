@@ -5,6 +5,7 @@
 #include "ingest/pdftextlayout.h"
 
 #include <QDateTime>
+#include <cstring>
 
 namespace quire::ingest
 {
@@ -15,6 +16,7 @@ namespace
 constexpr double OcrDpi = 300;
 constexpr double BlankCheckDpi = 24;
 constexpr int MinLettersPerPage = 12;
+constexpr double MinInkShare = 0.02; // crop marks and rules stay below; scans and pictures of text do not
 
 std::vector<PdfLine> readLines(const Poppler::Page &page)
 {
@@ -79,18 +81,28 @@ void readOutline(const QVector<Poppler::OutlineItem> &items, int level, ParsedDo
     }
 }
 
-bool isBlankPage(const Poppler::Page &page)
+// Share of the page's pixels inked outside the extracted words' boxes, at a low resolution: near zero for a
+// blank page or a short page of real text (a part title), high for scans and pictures of text.
+double inkOutsideWords(const Poppler::Page &page, const std::vector<store::WordBox> &words)
 {
-    const QImage image = page.renderToImage(BlankCheckDpi, BlankCheckDpi).convertToFormat(QImage::Format_Grayscale8);
-    if (image.isNull())
-        return true;
+    QImage image = page.renderToImage(BlankCheckDpi, BlankCheckDpi).convertToFormat(QImage::Format_Grayscale8);
+    if (image.isNull() || image.width() == 0 || image.height() == 0)
+        return 0;
+    const double scale = BlankCheckDpi / 72.0;
+    for (const store::WordBox &w : words) {
+        const int x0 = std::max(0, int(w.x0 * scale) - 1), y0 = std::max(0, int(w.y0 * scale) - 1);
+        const int x1 = std::min(image.width() - 1, int(w.x1 * scale) + 1);
+        const int y1 = std::min(image.height() - 1, int(w.y1 * scale) + 1);
+        for (int y = y0; y <= y1; ++y)
+            std::memset(image.scanLine(y) + x0, 255, size_t(std::max(0, x1 - x0 + 1)));
+    }
     qsizetype dark = 0;
     for (int y = 0; y < image.height(); ++y) {
         const uchar *row = image.constScanLine(y);
         for (int x = 0; x < image.width(); ++x)
             dark += row[x] < 200;
     }
-    return dark * 1000 < qsizetype(image.width()) * image.height() * 2; // under 0.2% of pixels inked
+    return double(dark) / (double(image.width()) * image.height());
 }
 
 // Replaces a page's text by Tesseract's when it finds more; boxes scaled from 300 dpi pixels to points.
@@ -98,8 +110,13 @@ void ocrPage(const Poppler::Page &page, OcrEngine &engine, ParsedPage *out)
 {
     const QImage image = page.renderToImage(OcrDpi, OcrDpi);
     auto result = image.isNull() ? Expected<OcrResult>(std::unexpected(Error {})) : engine.recognize(image);
-    if (!result || result->text.trimmed().size() <= out->text.trimmed().size() / 2) {
-        out->lowTextYield = true;
+    const auto letters = [](const QString &s) {
+        return std::count_if(s.begin(), s.end(), [](QChar c) { return c.isLetterOrNumber(); });
+    };
+    if (!result || PdfReader::assessText(result->text) == PdfReader::TextYield::Garbage
+        || letters(result->text) < letters(out->text) + MinLettersPerPage) {
+        // OCR found nothing more: the page is short rather than unreadable, unless its own text is garbage.
+        out->lowTextYield = PdfReader::assessText(out->text) == PdfReader::TextYield::Garbage;
         return;
     }
     const float scale = float(72.0 / OcrDpi);
@@ -135,7 +152,9 @@ private:
 
 void PageExtractor::handleLowYield(const Poppler::Page &page, ParsedPage *out)
 {
-    if (isBlankPage(page))
+    // Garbage text covers its own ink, so only sparse pages are judged by the ink left outside their words.
+    if (PdfReader::assessText(out->text) == PdfReader::TextYield::Sparse
+        && inkOutsideWords(page, out->words) < MinInkShare)
         return;
     if (!m_options.ocr || !OcrEngine::available()) {
         out->lowTextYield = true;
@@ -180,6 +199,11 @@ std::vector<ParsedPage> PageExtractor::run()
 
 bool PdfReader::isLowYield(const QString &text)
 {
+    return assessText(text) != TextYield::Good;
+}
+
+PdfReader::TextYield PdfReader::assessText(const QString &text)
+{
     int letters = 0, bad = 0, visible = 0;
     for (QChar c : text) {
         if (c.isSpace())
@@ -191,9 +215,9 @@ bool PdfReader::isLowYield(const QString &text)
         else if (u == 0xFFFD || (u >= 0xE000 && u <= 0xF8FF) || u < 0x20 || (u >= 0x80 && u < 0xA0))
             ++bad;
     }
-    if (letters < MinLettersPerPage)
-        return true;
-    return bad * 4 > visible || letters * 5 < visible * 2; // >25% junk, or <40% letters and digits
+    if (bad * 4 > visible || (visible > 0 && letters * 5 < visible * 2))
+        return TextYield::Garbage; // >25% junk, or <40% letters and digits
+    return letters < MinLettersPerPage ? TextYield::Sparse : TextYield::Good;
 }
 
 Expected<ParsedDocument> PdfReader::read(const QByteArray &data, const QString &name, const ReadOptions &options)
@@ -203,7 +227,7 @@ Expected<ParsedDocument> PdfReader::read(const QByteArray &data, const QString &
         return std::unexpected(opened.error());
     Poppler::Document &doc = **opened;
     if (doc.numPages() <= 0)
-        return fail(Error::Code::Empty, QStringLiteral("%1 has no pages").arg(name).toStdString());
+        return fail(Error::Code::Corrupt, QStringLiteral("%1 is damaged: it has no pages").arg(name).toStdString());
     ParsedDocument out;
     out.type = QStringLiteral("pdf");
     readMetadata(doc, &out);
@@ -214,6 +238,12 @@ Expected<ParsedDocument> PdfReader::read(const QByteArray &data, const QString &
         ocrPages += p.ocr;
         lowPages += p.lowTextYield;
     }
+    const bool noText = std::all_of(out.pages.begin(), out.pages.end(), [](const ParsedPage &p) {
+        return p.text.trimmed().isEmpty() && !p.lowTextYield;
+    });
+    if (noText)
+        return fail(Error::Code::Empty,
+            QStringLiteral("%1 holds no text (its pages are blank, or it is damaged)").arg(name).toStdString());
     out.metadata.insert(QStringLiteral("pages"), int(out.pages.size()));
     if (ocrPages > 0)
         out.metadata.insert(QStringLiteral("ocrPages"), ocrPages);

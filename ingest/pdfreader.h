@@ -20,8 +20,10 @@ class PdfReader
 public:
     static Expected<ParsedDocument> read(const QByteArray &data, const QString &name, const ReadOptions &options);
 
-    // True when a page's text looks like a scan or garbage: few letters, or mostly replacement,
-    // private-use or control characters, or mostly symbols.
+    // Good; Sparse: fewer than a dozen letters (a scan, or a short title page: the ink outside the words
+    // decides); Garbage: mostly replacement, private-use or control characters, or mostly symbols.
+    enum class TextYield { Good, Sparse, Garbage };
+    static TextYield assessText(const QString &text);
     static bool isLowYield(const QString &text);
 };
 

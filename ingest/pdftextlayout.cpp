@@ -41,6 +41,72 @@ QString lexiconKey(const QString &word)
     return word.mid(b, e - b).toLower();
 }
 
+bool isRightToLeft(QChar c)
+{
+    const char16_t u = c.unicode();
+    return (u >= 0x0590 && u <= 0x08FF) || (u >= 0xFB1D && u <= 0xFDFF) || (u >= 0xFE70 && u <= 0xFEFC);
+}
+
+bool hasRightToLeft(const QString &s)
+{
+    return std::any_of(s.begin(), s.end(), isRightToLeft);
+}
+
+// Reverses characters keeping each base with the combining marks that follow it.
+QString reversedClusters(const QString &s)
+{
+    std::vector<QString> clusters;
+    for (QChar c : s) {
+        const bool mark = c.category() == QChar::Mark_NonSpacing || c.category() == QChar::Mark_SpacingCombining;
+        if (mark && !clusters.empty())
+            clusters.back() += c;
+        else
+            clusters.emplace_back(c);
+    }
+    QString out;
+    for (auto it = clusters.rbegin(); it != clusters.rend(); ++it)
+        out += *it;
+    return out;
+}
+
+// Poppler lists right-to-left lines in visual order (left to right, letters reversed). Arabic and Hebrew
+// lines go back to logical order: words reversed, letters of RTL words reversed, and runs of left-to-right
+// words (numbers, Latin names) kept in their own order. An approximation of the bidi algorithm that is
+// right for lines of one script with embedded numbers and names.
+bool isRightToLeftLine(const PdfLine &line)
+{
+    int rtl = 0, ltr = 0;
+    for (const PdfWord &w : line.words)
+        for (QChar c : w.text)
+            if (c.isLetter())
+                ++(isRightToLeft(c) ? rtl : ltr);
+    return rtl > ltr;
+}
+
+PdfLine logicalOrder(const PdfLine &line)
+{
+    PdfLine out;
+    std::vector<PdfWord> ltrRun;
+    auto flushRun = [&] {
+        for (PdfWord &w : ltrRun)
+            out.words.push_back(std::move(w));
+        ltrRun.clear();
+    };
+    for (auto it = line.words.rbegin(); it != line.words.rend(); ++it) {
+        if (hasRightToLeft(it->text)) {
+            flushRun();
+            PdfWord w = *it;
+            w.text = reversedClusters(w.text);
+            w.spaceAfter = true;
+            out.words.push_back(std::move(w));
+        } else {
+            ltrRun.insert(ltrRun.begin(), *it);
+        }
+    }
+    flushRun();
+    return out;
+}
+
 enum class LineJoin { Newline, Paragraph, DropHyphen, KeepHyphen };
 
 LineJoin joinKind(const PdfLine &line, const PdfLine &next, const HyphenLexicon &lexicon)
@@ -121,7 +187,10 @@ PdfPageText layoutPage(const std::vector<PdfLine> &lines, const HyphenLexicon &l
 {
     PdfPageText out;
     for (size_t l = 0; l < lines.size(); ++l) {
-        const PdfLine &line = lines[l];
+        PdfLine reordered;
+        if (isRightToLeftLine(lines[l]))
+            reordered = logicalOrder(lines[l]);
+        const PdfLine &line = reordered.words.empty() ? lines[l] : reordered;
         if (line.words.empty())
             continue;
         const bool hasNext = l + 1 < lines.size() && !lines[l + 1].words.empty();
