@@ -50,6 +50,9 @@ struct Sampler::Impl {
     void applyPenalties();
     std::int32_t greedy() const;
     void keepTopK();
+    void collectAll();
+    void remember(std::int32_t token);
+    void collectTopK(std::size_t k);
     std::size_t nucleus(float maxLogit);
     std::int32_t draw(std::size_t count, float maxLogit);
     double uniform() { return double(rng() >> 11) * 0x1.0p-53; }
@@ -169,6 +172,42 @@ std::int32_t Sampler::Impl::draw(std::size_t count, float maxLogit)
     return candidates[count - 1].id;
 }
 
+static bool isCandidate(float logit)
+{
+    return !std::isnan(logit) && logit != -std::numeric_limits<float>::infinity();
+}
+
+void Sampler::Impl::collectAll()
+{
+    candidates.clear();
+    candidates.reserve(work.size());
+    for (std::size_t i = 0; i < work.size(); ++i) {
+        if (isCandidate(work[i]))
+            candidates.push_back({ std::int32_t(i), work[i], 0.0f });
+    }
+}
+
+// The k best in one pass with a heap whose front is the worst kept candidate: most logits of a large
+// vocabulary cost one comparison, and no candidate array of the vocabulary's size is built.
+void Sampler::Impl::collectTopK(std::size_t k)
+{
+    candidates.clear();
+    for (std::size_t i = 0; i < work.size(); ++i) {
+        const float logit = work[i];
+        if (!isCandidate(logit))
+            continue;
+        const Candidate c { std::int32_t(i), logit, 0.0f };
+        if (candidates.size() < k) {
+            candidates.push_back(c);
+            std::push_heap(candidates.begin(), candidates.end(), higher);
+        } else if (higher(c, candidates.front())) {
+            std::pop_heap(candidates.begin(), candidates.end(), higher);
+            candidates.back() = c;
+            std::push_heap(candidates.begin(), candidates.end(), higher);
+        }
+    }
+}
+
 Sampler::Sampler(SamplerSettings settings)
     : d(std::make_unique<Impl>())
 {
@@ -189,19 +228,16 @@ std::int32_t Sampler::sample(std::span<const float> logits)
     s.applyPenalties();
     if (s.settings.temperature <= 0.0f)
         return s.greedy();
-
-    s.candidates.clear();
-    s.candidates.reserve(s.work.size());
-    float maxLogit = -std::numeric_limits<float>::infinity();
-    for (std::size_t i = 0; i < s.work.size(); ++i) {
-        const float logit = s.work[i];
-        if (std::isnan(logit) || logit == -std::numeric_limits<float>::infinity())
-            continue;
-        s.candidates.push_back({ std::int32_t(i), logit, 0.0f });
-        maxLogit = std::max(maxLogit, logit);
-    }
+    const std::size_t k = std::size_t(std::max(s.settings.topK, 0));
+    if (k > 0 && k <= 4096 && k * 8 < s.work.size())
+        s.collectTopK(k);
+    else
+        s.collectAll();
     if (s.candidates.empty())
         return -1;
+    float maxLogit = -std::numeric_limits<float>::infinity();
+    for (const Candidate &c : s.candidates)
+        maxLogit = std::max(maxLogit, c.logit);
     if (std::isinf(maxLogit)) // +inf: that token wins outright
         return s.greedy();
     s.keepTopK();
@@ -210,9 +246,20 @@ std::int32_t Sampler::sample(std::span<const float> logits)
 
 void Sampler::accept(std::int32_t token)
 {
-    Impl &s = *d;
-    if (s.grammar)
-        s.grammar->accept(token);
+    if (d->grammar)
+        d->grammar->accept(token);
+    d->remember(token);
+}
+
+void Sampler::acceptPrompt(std::span<const std::int32_t> tokens)
+{
+    for (std::int32_t token : tokens)
+        d->remember(token);
+}
+
+void Sampler::Impl::remember(std::int32_t token)
+{
+    Impl &s = *this;
     const int lastN = s.settings.penaltyLastN;
     if (lastN == 0)
         return;

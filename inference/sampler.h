@@ -30,8 +30,8 @@ struct SamplerSettings {
 // top-p and min-p look at the distribution at temperature 1, as llama.cpp does.
 // Work is O(vocab) plus a partial sort of the top-k candidates; no full sort of the vocabulary.
 //
-// Usage: token = sampler.sample(logits); sampler.accept(token);  // accept() is never implicit, so that
-// prompt tokens can be fed through accept() too (they count for the penalties).
+// Usage: token = sampler.sample(logits); sampler.accept(token);  accept() is never implicit. Prompt tokens
+// go through acceptPrompt(): they count for the penalties (as in llama.cpp) but do not advance the grammar.
 class Sampler
 {
 public:
@@ -45,6 +45,8 @@ public:
     std::int32_t sample(std::span<const float> logits);
     // Records a token that was appended to the sequence: penalty history and grammar state.
     void accept(std::int32_t token);
+    // Records prompt tokens for the penalties only.
+    void acceptPrompt(std::span<const std::int32_t> tokens);
     // Constrains sampling from now on; nullptr removes the constraint.
     void setGrammar(std::unique_ptr<Grammar> grammar);
     Grammar *grammar() const;
