@@ -1,6 +1,7 @@
 #include "tokenizermodels.h"
 #include "tokenizerunicode.h"
 #include "vocab.h"
+#include "wordcache.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -38,8 +39,9 @@ struct BigramOrder {
 
 } // namespace
 
-SpmModel::SpmModel(const Vocab &vocab)
+SpmModel::SpmModel(const Vocab &vocab, const WordCache &words)
     : m_vocab(vocab)
+    , m_words(words)
 {
     const std::int32_t unk = vocab.specials().unk;
     for (int b = 0; b < 256; ++b) {
@@ -65,13 +67,14 @@ SpmModel::SpmModel(const Vocab &vocab)
 
 void SpmModel::encode(std::string_view text, std::vector<std::int32_t> &out) const
 {
-    if (!m_wordsAreIndependent || text.size() < 256) {
+    if (!m_wordsAreIndependent) {
         encodeSegment(text, out);
         return;
     }
     // Words start at a "▁" that follows another character.
     PieceCache cache;
-    auto encodeWord = [this](std::string_view word, std::vector<std::int32_t> &ids) { encodeSegment(word, ids); };
+    auto merge = [this](std::string_view word, std::vector<std::int32_t> &ids) { encodeSegment(word, ids); };
+    auto encodeWord = [&](std::string_view word, std::vector<std::int32_t> &ids) { m_words.append(word, ids, merge); };
     std::size_t start = 0;
     for (std::size_t p = text.find(SpaceMarker, 1); p != std::string_view::npos; p = text.find(SpaceMarker, p + 1)) {
         if (text.substr(p - SpaceMarker.size(), SpaceMarker.size()) == SpaceMarker || p - start == 0)

@@ -137,18 +137,19 @@ void Tokenizer::Impl::encodeSpm(
 void Tokenizer::Impl::encodeBpe(
     std::string_view text, const std::vector<Fragment> &fragments, std::vector<std::int32_t> &out) const
 {
-    std::vector<PreTokenizer::Piece> words;
+    std::vector<PreTokenizer::Piece> pieces;
     PieceCache cache;
-    auto encodeWord = [this](std::string_view word, std::vector<std::int32_t> &ids) { bpe->encodeWord(word, ids); };
+    auto merge = [this](std::string_view word, std::vector<std::int32_t> &ids) { bpe->encodeWord(word, ids); };
+    auto encodeWord = [&](std::string_view word, std::vector<std::int32_t> &ids) { words.append(word, ids, merge); };
     for (const Fragment &f : fragments) {
         if (f.token >= 0) {
             out.push_back(f.token);
             continue;
         }
         const std::string_view raw = text.substr(f.offset, f.length);
-        words.clear();
-        pre->split(raw, words);
-        for (const PreTokenizer::Piece &w : words)
+        pieces.clear();
+        pre->split(raw, pieces);
+        for (const PreTokenizer::Piece &w : pieces)
             cache.append(raw.substr(w.offset, w.length), out, encodeWord);
     }
 }
@@ -173,7 +174,7 @@ Expected<std::unique_ptr<Tokenizer>> Tokenizer::fromVocab(Vocab vocab)
     Impl &d = *t->d;
     switch (d.vocab.kind()) {
     case TokenizerKind::Spm:
-        d.spm.emplace(d.vocab);
+        d.spm.emplace(d.vocab, d.words);
         break;
     case TokenizerKind::Bpe: {
         d.pre = PreTokenizer::forName(d.vocab.pre());

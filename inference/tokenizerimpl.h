@@ -6,6 +6,7 @@
 #include "tokenizer.h"
 #include "tokenizermodels.h"
 #include "vocab.h"
+#include "wordcache.h"
 
 #include <optional>
 #include <string>
@@ -33,6 +34,7 @@ struct Tokenizer::Impl {
     std::optional<BpeModel> bpe;
     std::optional<WordPieceModel> wordPiece;
     std::vector<std::string> pieces; // every token's text as decoded, control tokens shown
+    WordCache words;
 
     std::string computePiece(std::int32_t id) const;
     void partition(std::string_view text, bool parseSpecial, std::vector<Fragment> &fragments) const;

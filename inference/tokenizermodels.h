@@ -17,6 +17,7 @@ namespace quire::inference
 {
 
 class Vocab;
+class WordCache;
 
 // The ids of the pieces already encoded during one encode() call: running text repeats its words, so
 // most pieces are looked up instead of merged again. Keys point into the caller's text.
@@ -46,7 +47,7 @@ private:
 class SpmModel
 {
 public:
-    explicit SpmModel(const Vocab &vocab);
+    SpmModel(const Vocab &vocab, const WordCache &words);
     // `text` has its spaces already escaped to "▁".
     void encode(std::string_view text, std::vector<std::int32_t> &out) const;
 
@@ -55,6 +56,7 @@ private:
     void appendSymbol(std::string_view piece, std::vector<std::int32_t> &out) const;
 
     const Vocab &m_vocab;
+    const WordCache &m_words;
     std::array<std::int32_t, 256> m_byteTokens;
     // No entry holds a "▁" after another character, so no merge crosses the start of a word and
     // words can be encoded (and cached) one by one with the same result as the whole text at once.
