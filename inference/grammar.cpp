@@ -206,6 +206,8 @@ bool Grammar::isAllowed(std::int32_t token)
 
 bool Grammar::accept(std::int32_t token)
 {
+    if (m_state >= 0)
+        m_state = m_matcher->compact(m_state);
     if (!isAllowed(token))
         return false;
     if (m_vocabulary->isEndOfGeneration(token)) {

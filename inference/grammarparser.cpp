@@ -13,6 +13,8 @@ namespace
 
 constexpr int kMaxRepetition = 10000;
 constexpr int kMaxRules = 100000;
+constexpr int kMaxNesting = 256;
+constexpr std::size_t kMaxRepeatedElements = std::size_t(1) << 22;
 
 using Sequence = std::vector<GrammarElement>;
 using Alternatives = std::vector<Sequence>;
@@ -67,6 +69,8 @@ private:
     std::vector<bool> m_defined;
     std::vector<std::size_t> m_firstUse;
     std::vector<CharClass> m_classes;
+    int m_nesting = 0;
+    std::size_t m_repeatedElements = 0;
 
     bool atEnd() const { return m_pos >= m_src.size(); }
     char peek(std::size_t ahead = 0) const { return m_pos + ahead < m_src.size() ? m_src[m_pos + ahead] : '\0'; }
@@ -264,10 +268,15 @@ bool Parser::parseAtom(Sequence &out, bool nested, const std::string &context)
         return true;
     }
     if (c == '(') {
+        if (m_nesting >= kMaxNesting)
+            return fail("groups are nested more than " + std::to_string(kMaxNesting) + " deep");
         ++m_pos;
         skipSpace(true);
         Alternatives alternatives;
-        if (!parseAlternatives(alternatives, true))
+        ++m_nesting;
+        const bool parsed = parseAlternatives(alternatives, true);
+        --m_nesting;
+        if (!parsed)
             return false;
         if (peek() != ')')
             return fail("expected ')'");
@@ -448,6 +457,9 @@ bool Parser::parseRepetition(Sequence &seq, std::size_t atomStart, const std::st
         if (!parseBraces(min, max))
             return false;
     }
+    m_repeatedElements += (seq.size() - atomStart) * std::size_t(std::max(min, max) + 1);
+    if (m_repeatedElements > kMaxRepeatedElements)
+        return fail("repetitions make the grammar too large");
     repeat(seq, atomStart, min, max, context);
     return true;
 }

@@ -213,6 +213,7 @@ private Q_SLOTS:
     void matching();
     void maskAndEndOfGeneration();
     void utf8AcrossTokens();
+    void deepNestingCompactsCaches();
     void schemaErrors_data();
     void schemaErrors();
     void schemaRandomWalk_data();
@@ -250,6 +251,11 @@ void GrammarTest::parseErrors_data()
                             << "line 1, column 6: expected '::=' after rule name 'root'";
     QTest::newRow("unclosed group") << "root ::= (\"a\" | \"b\"\n"
                                     << "expected ')'";
+    QTest::newRow("deep nesting") << "root ::= " + QString(300, QLatin1Char('(')) + "\"a\""
+            + QString(300, QLatin1Char(')'))
+                                  << "groups are nested more than 256 deep";
+    QTest::newRow("huge repetition") << "root ::= " + QStringLiteral("\"abcdefgh\"{10000} ").repeated(60) + "\n"
+                                     << "repetitions make the grammar too large";
     QTest::newRow("stray") << "root ::= \"a\" )\n"
                            << "unexpected ')' in rule 'root'";
 }
@@ -374,6 +380,34 @@ void GrammarTest::utf8AcrossTokens()
     QVERIFY(!g.isComplete());
     QVERIFY(g.accept(3));
     QVERIFY(g.isComplete());
+}
+
+// Each level of nesting is a new matcher state; past the cache budget the caches are rebuilt from the
+// live state, and matching goes on unchanged.
+void GrammarTest::deepNestingCompactsCaches()
+{
+    auto vocabulary = std::make_shared<GrammarVocabulary>(
+        std::vector<std::string> { "(", ")", "x", "))", "" }, std::vector<std::int32_t> { 4 });
+    auto grammar = Grammar::create("root ::= \"(\" root \")\" | \"x\"\n", vocabulary);
+    QVERIFY(grammar);
+    Grammar &g = **grammar;
+    const int depth = 20000;
+    std::vector<std::uint8_t> mask;
+    for (int i = 0; i < depth; ++i) {
+        if (i % 997 == 0) {
+            g.allowedMask(mask);
+            QCOMPARE(mask, (std::vector<std::uint8_t> { 1, 0, 1, 0, 0 }));
+        }
+        QVERIFY(g.accept(0));
+    }
+    QVERIFY(g.accept(2));
+    for (int i = 0; i < depth / 2; ++i) {
+        QVERIFY(!g.isComplete());
+        QVERIFY(g.accept(3));
+    }
+    QVERIFY(g.isComplete());
+    g.allowedMask(mask);
+    QCOMPARE(mask, (std::vector<std::uint8_t> { 0, 0, 0, 0, 1 }));
 }
 
 void GrammarTest::schemaErrors_data()
