@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <queue>
 
 namespace quire::inference
 {
@@ -52,6 +51,8 @@ SpmModel::SpmModel(const Vocab &vocab, const WordCache &words)
             id = vocab.find(std::string(1, static_cast<char>(b)));
         m_byteTokens[static_cast<std::size_t>(b)] = id.value_or(unk);
     }
+    for (std::int32_t id = 0; id < vocab.size(); ++id)
+        m_maxTokenBytes = std::max(m_maxTokenBytes, static_cast<std::uint32_t>(vocab.token(id).text.size()));
     m_wordsAreIndependent = true;
     for (std::int32_t id = 0; id < vocab.size() && m_wordsAreIndependent; ++id) {
         const std::string_view text = vocab.token(id).text;
@@ -101,8 +102,10 @@ void SpmModel::appendSymbol(std::string_view piece, std::vector<std::int32_t> &o
 
 void SpmModel::encodeSegment(std::string_view text, std::vector<std::int32_t> &out) const
 {
-    std::vector<Symbol> symbols;
-    symbols.reserve(text.size());
+    thread_local std::vector<Symbol> symbols; // scratch: most calls encode one short word
+    thread_local std::vector<Bigram> heap;
+    symbols.clear();
+    heap.clear();
     for (std::size_t pos = 0; pos < text.size();) {
         // One symbol per character. llama.cpp trusts the lead byte even when the sequence is invalid,
         // which can swallow the first bytes of the next character (a "▁"); an invalid byte is a symbol
@@ -116,25 +119,26 @@ void SpmModel::encodeSegment(std::string_view text, std::vector<std::int32_t> &o
         return;
     symbols.back().next = -1;
 
-    std::vector<Bigram> storage;
-    storage.reserve(symbols.size());
-    std::priority_queue<Bigram, std::vector<Bigram>, BigramOrder> queue(BigramOrder {}, std::move(storage));
     auto tryAdd = [&](std::int32_t left, std::int32_t right) {
         if (left < 0 || right < 0)
             return;
         const Symbol &l = symbols[static_cast<std::size_t>(left)];
         const Symbol &r = symbols[static_cast<std::size_t>(right)];
         const std::uint32_t length = l.length + r.length;
-        const auto id = m_vocab.find(text.substr(l.offset, length));
-        if (id)
-            queue.push({ m_vocab.token(*id).score, left, right, length });
+        if (length > m_maxTokenBytes)
+            return;
+        if (const auto id = m_vocab.find(text.substr(l.offset, length))) {
+            heap.push_back({ m_vocab.token(*id).score, left, right, length });
+            std::push_heap(heap.begin(), heap.end(), BigramOrder {});
+        }
     };
     for (std::int32_t i = 1; i < static_cast<std::int32_t>(symbols.size()); ++i)
         tryAdd(i - 1, i);
 
-    while (!queue.empty()) {
-        const Bigram bigram = queue.top();
-        queue.pop();
+    while (!heap.empty()) {
+        std::pop_heap(heap.begin(), heap.end(), BigramOrder {});
+        const Bigram bigram = heap.back();
+        heap.pop_back();
         Symbol &l = symbols[static_cast<std::size_t>(bigram.left)];
         Symbol &r = symbols[static_cast<std::size_t>(bigram.right)];
         if (l.length == 0 || r.length == 0 || l.length + r.length != bigram.length)

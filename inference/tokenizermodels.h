@@ -58,6 +58,7 @@ private:
     const Vocab &m_vocab;
     const WordCache &m_words;
     std::array<std::int32_t, 256> m_byteTokens;
+    std::uint32_t m_maxTokenBytes = 0;
     // No entry holds a "▁" after another character, so no merge crosses the start of a word and
     // words can be encoded (and cached) one by one with the same result as the whole text at once.
     bool m_wordsAreIndependent = false;

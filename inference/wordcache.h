@@ -4,14 +4,17 @@
 // (internal to quire_inference). Archives are tokenised in many small calls that repeat the same words;
 // merging a word costs microseconds, a cache hit tens of nanoseconds.
 
+#include "flatstringmap.h"
+
+#include <algorithm>
 #include <array>
 #include <cstdint>
-#include <functional>
+#include <cstring>
+#include <memory>
 #include <mutex>
 #include <span>
-#include <string>
 #include <string_view>
-#include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace quire::inference
@@ -37,18 +40,25 @@ public:
     static constexpr std::size_t MaxWordBytes = 48;
 
 private:
-    struct Hash {
-        using is_transparent = void;
-        std::size_t operator()(std::string_view s) const { return std::hash<std::string_view> {}(s); }
-    };
+    // Words and ids live in arenas; a full shard starts afresh.
     struct Shard {
         std::mutex mutex;
-        std::unordered_map<std::string, std::vector<std::int32_t>, Hash, std::equal_to<>> ids;
+        FlatStringMap<std::pair<std::uint32_t, std::uint32_t>> index; // word -> [begin, end) in ids
+        std::vector<std::unique_ptr<char[]>> blocks;
+        std::size_t blockUsed = BlockBytes;
+        std::vector<std::int32_t> ids;
     };
     static constexpr std::size_t ShardCount = 32;
-    static constexpr std::size_t MaxWordsPerShard = 8192; // then the shard starts afresh
+    static constexpr std::size_t MaxWordsPerShard = 8192;
+    static constexpr std::size_t BlockBytes = 64 * 1024;
 
-    Shard &shardOf(std::string_view word) const { return m_shards[Hash {}(word) % ShardCount]; }
+    Shard &shardOf(std::string_view word) const
+    {
+        std::uint64_t h = 0;
+        std::memcpy(&h, word.data(), std::min<std::size_t>(word.size(), 8));
+        h = (h ^ word.size()) * 0x9E3779B97F4A7C15ull;
+        return m_shards[(h >> 40) % ShardCount];
+    }
 
     mutable std::array<Shard, ShardCount> m_shards;
 };
@@ -59,22 +69,38 @@ inline bool WordCache::lookup(std::string_view word, std::vector<std::int32_t> &
         return false;
     Shard &shard = shardOf(word);
     std::lock_guard lock(shard.mutex);
-    const auto it = shard.ids.find(word);
-    if (it == shard.ids.end())
+    const auto *range = shard.index.find(word);
+    if (!range)
         return false;
-    out.insert(out.end(), it->second.begin(), it->second.end());
+    out.insert(out.end(), shard.ids.begin() + range->first, shard.ids.begin() + range->second);
     return true;
 }
 
 inline void WordCache::store(std::string_view word, std::span<const std::int32_t> ids) const
 {
-    if (word.size() > MaxWordBytes)
+    if (word.size() > MaxWordBytes || word.empty())
         return;
     Shard &shard = shardOf(word);
     std::lock_guard lock(shard.mutex);
-    if (shard.ids.size() >= MaxWordsPerShard)
+    if (shard.index.size() >= MaxWordsPerShard) {
+        shard.index = {};
+        shard.blocks.clear();
+        shard.blockUsed = BlockBytes;
         shard.ids.clear();
-    shard.ids.emplace(std::string(word), std::vector<std::int32_t>(ids.begin(), ids.end()));
+    }
+    if (shard.index.find(word))
+        return; // another thread was first
+    if (shard.blockUsed + word.size() > BlockBytes) {
+        shard.blocks.push_back(std::make_unique<char[]>(BlockBytes));
+        shard.blockUsed = 0;
+    }
+    char *copy = shard.blocks.back().get() + shard.blockUsed;
+    std::memcpy(copy, word.data(), word.size());
+    shard.blockUsed += word.size();
+    const auto begin = static_cast<std::uint32_t>(shard.ids.size());
+    shard.ids.insert(shard.ids.end(), ids.begin(), ids.end());
+    shard.index.insertOrAssign(
+        std::string_view(copy, word.size()), { begin, static_cast<std::uint32_t>(shard.ids.size()) });
 }
 
 } // namespace quire::inference
