@@ -1,8 +1,11 @@
 #include "inference/grammar.h"
 
+#include "inference/gguffile.h"
 #include "inference/jsonschema.h"
 #include "inference/sampler.h"
+#include "inference/tokenizer.h"
 
+#include <QFile>
 #include <QTest>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -219,6 +222,7 @@ private Q_SLOTS:
     void schemaRandomWalk_data();
     void schemaRandomWalk();
     void genericJsonRandomWalk();
+    void realVocabulary();
 };
 
 void GrammarTest::parseErrors_data()
@@ -503,6 +507,48 @@ void GrammarTest::genericJsonRandomWalk()
     }
     qInfo("%d of 60 walks finished", finished);
     QVERIFY2(finished >= 40, qPrintable(QStringLiteral("only %1 of 60 walks finished").arg(finished)));
+}
+
+// The GPT-2 byte-level BPE vocabulary (50257 tokens) from the reference pack, pieces built the way
+// Generator builds them: constrained random walks decode to JSON that matches the schema.
+void GrammarTest::realVocabulary()
+{
+    const QString path = QStringLiteral(QUIRE_SHARED_DIR "/reference/vocab/ggml-vocab-gpt-2.gguf");
+    if (!QFile::exists(path))
+        QSKIP(qPrintable(path + " is absent (reference pack not installed)"));
+    auto file = GgufFile::open(path.toStdString());
+    QVERIFY(file);
+    auto tokenizer = Tokenizer::fromGguf(**file);
+    QVERIFY(tokenizer);
+    const Tokenizer &tok = **tokenizer;
+    std::vector<std::string> pieces(std::size_t(tok.nVocab()));
+    std::vector<std::int32_t> eog;
+    for (std::int32_t id = 0; id < tok.nVocab(); ++id) {
+        if (tok.isEog(id))
+            eog.push_back(id);
+        else if (!tok.isControl(id))
+            pieces[std::size_t(id)] = tok.tokenToPiece(id, false);
+    }
+    QVERIFY(!eog.empty());
+    auto vocabulary = std::make_shared<GrammarVocabulary>(pieces, eog);
+    const std::string schema = R"({"type":"object","properties":{"name":{"type":"string","maxLength":20},
+        "age":{"type":"integer"},"tags":{"type":"array","items":{"enum":["red","green","blue"]},"maxItems":4}},
+        "required":["name","age","tags"]})";
+    const json schemaJson = json::parse(schema);
+    auto gbnf = jsonSchemaToGrammar(schema);
+    QVERIFY(gbnf);
+    int finished = 0;
+    for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+        const auto text = randomWalk(*gbnf, vocabulary, eog.front(), seed, 3000);
+        if (!text)
+            continue;
+        ++finished;
+        QVERIFY2(json::accept(*text), text->c_str());
+        QVERIFY2(matches(json::parse(*text), schemaJson, schemaJson), text->c_str());
+        if (finished == 1)
+            qInfo("%s", QString::fromStdString(*text).simplified().toUtf8().constData());
+    }
+    QVERIFY2(finished >= 15, qPrintable(QStringLiteral("only %1 of 20 walks finished").arg(finished)));
 }
 
 QTEST_GUILESS_MAIN(GrammarTest)
