@@ -45,6 +45,10 @@ private:
 // `[a-z]`, `[^"\\]` with escapes (\n \r \t \\ \" \[ \] \xHH \uHHHH \UHHHHHHHH), `.`, `*` `+` `?`, `{m}`,
 // `{m,}`, `{m,n}`, `#` comments. The start rule is `root`. Matching runs over UTF-8: a token may end
 // inside a multi-byte character; invalid UTF-8 is never allowed.
+//
+// Matching is a lazily built byte DFA over the grammar's pushdown stacks, cached per Grammar (bounded: the
+// cache is rebuilt from the live state past 8192 states). A Grammar is used by one thread at a time; the
+// GrammarVocabulary it masks against is immutable and may be shared by any number of them.
 class Grammar
 {
 public:

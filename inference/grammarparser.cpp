@@ -88,6 +88,7 @@ private:
     bool parseRepetition(Sequence &seq, std::size_t atomStart, const std::string &context);
     bool parseBraces(int &min, int &max);
     std::optional<char32_t> parseChar(bool inClass);
+    std::optional<char32_t> parseEscape();
     bool parseClass(Sequence &out);
     void repeat(Sequence &seq, std::size_t atomStart, int min, int max, const std::string &context);
 
@@ -298,73 +299,70 @@ bool Parser::parseAtom(Sequence &out, bool nested, const std::string &context)
 std::optional<char32_t> Parser::parseChar(bool inClass)
 {
     const auto c = static_cast<unsigned char>(peek());
-    if (c == '\\') {
-        const char e = peek(1);
-        m_pos += 2;
-        int digits = 0;
-        switch (e) {
-        case 'n':
-            return U'\n';
-        case 'r':
-            return U'\r';
-        case 't':
-            return U'\t';
-        case '\\':
-        case '"':
-        case '[':
-        case ']':
-        case '-':
-        case '^':
-            return char32_t(e);
-        case 'x':
-            digits = 2;
-            break;
-        case 'u':
-            digits = 4;
-            break;
-        case 'U':
-            digits = 8;
-            break;
-        default:
-            fail(std::string("unknown escape '\\") + e + "'", m_pos - 2);
-            return std::nullopt;
-        }
-        char32_t value = 0;
-        for (int i = 0; i < digits; ++i) {
-            const int h = hexValue(peek());
-            if (h < 0) {
-                fail("expected " + std::to_string(digits) + " hex digits after '\\" + e + "'");
-                return std::nullopt;
-            }
-            value = value * 16 + char32_t(h);
-            ++m_pos;
-        }
-        if (value > 0x10FFFF) {
-            fail("code point out of range", m_pos - std::size_t(digits));
-            return std::nullopt;
-        }
-        return value;
-    }
+    if (c == '\\')
+        return parseEscape();
     if (c == '\n' && !inClass) {
         fail("unterminated string literal");
         return std::nullopt;
     }
     // A UTF-8 encoded character of the grammar text itself.
-    int length = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    const int length = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
     char32_t value = length == 1 ? c : length == 2 ? (c & 0x1F) : length == 3 ? (c & 0x0F) : (c & 0x07);
-    if ((c >= 0x80 && c < 0xC2) || c > 0xF4 || m_pos + std::size_t(length) > m_src.size()) {
+    bool valid = !(c >= 0x80 && c < 0xC2) && c <= 0xF4 && m_pos + std::size_t(length) <= m_src.size();
+    for (int i = 1; valid && i < length; ++i) {
+        const auto b = static_cast<unsigned char>(m_src[m_pos + std::size_t(i)]);
+        valid = (b & 0xC0) == 0x80;
+        value = (value << 6) | (b & 0x3F);
+    }
+    if (!valid) {
         fail("invalid UTF-8 in grammar text");
         return std::nullopt;
     }
-    for (int i = 1; i < length; ++i) {
-        const auto b = static_cast<unsigned char>(m_src[m_pos + std::size_t(i)]);
-        if ((b & 0xC0) != 0x80) {
-            fail("invalid UTF-8 in grammar text");
+    m_pos += std::size_t(length);
+    return value;
+}
+
+std::optional<char32_t> Parser::parseEscape()
+{
+    const char e = peek(1);
+    m_pos += 2;
+    switch (e) {
+    case 'n':
+        return U'\n';
+    case 'r':
+        return U'\r';
+    case 't':
+        return U'\t';
+    case '\\':
+    case '"':
+    case '[':
+    case ']':
+    case '-':
+    case '^':
+        return char32_t(e);
+    case 'x':
+    case 'u':
+    case 'U':
+        break;
+    default:
+        fail(std::string("unknown escape '\\") + e + "'", m_pos - 2);
+        return std::nullopt;
+    }
+    const int digits = e == 'x' ? 2 : e == 'u' ? 4 : 8;
+    char32_t value = 0;
+    for (int i = 0; i < digits; ++i) {
+        const int h = hexValue(peek());
+        if (h < 0) {
+            fail("expected " + std::to_string(digits) + " hex digits after '\\" + e + "'");
             return std::nullopt;
         }
-        value = (value << 6) | (b & 0x3F);
+        value = value * 16 + char32_t(h);
+        ++m_pos;
     }
-    m_pos += std::size_t(length);
+    if (value > 0x10FFFF) {
+        fail("code point out of range", m_pos - std::size_t(digits));
+        return std::nullopt;
+    }
     return value;
 }
 
