@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <random>
+#include <thread>
 
 using namespace quire::inference;
 
@@ -159,6 +160,8 @@ private Q_SLOTS:
     void hostileMetadataIsRefused();
     void outOfRangeSpecialIdsKeepDefaults();
     void endTokensFoundByText();
+    void concurrentEncodesAgree_data();
+    void concurrentEncodesAgree();
 };
 
 void TokenizerTest::llamaCppVectors_data()
@@ -535,6 +538,50 @@ void TokenizerTest::endTokensFoundByText()
     // Now a control token, it is matched only with parseSpecial (its characters are not in this vocab).
     QCOMPARE(idsToString((*t)->encode("a<|im_end|>", false, false)), QStringLiteral("0"));
     QCOMPARE(idsToString((*t)->encode("a<|im_end|>", false, true)), QStringLiteral("0 3"));
+}
+
+void TokenizerTest::concurrentEncodesAgree_data()
+{
+    QTest::addColumn<QString>("vocab");
+    for (const char *name : { "llama-spm", "gpt-2" })
+        QTest::newRow(name) << QString::fromLatin1(name);
+}
+
+// One tokenizer, four threads, the same texts in different orders (the shared word cache fills as they
+// go): every thread gets what a fresh tokenizer gives.
+void TokenizerTest::concurrentEncodesAgree()
+{
+    QFETCH(QString, vocab);
+    const QString path = vocabGguf(vocab);
+    if (!QFileInfo::exists(path))
+        QSKIP("no vocab GGUF in the reference pack");
+    auto file = GgufFile::open(path.toStdString());
+    QVERIFY(file);
+    auto fresh = Tokenizer::fromGguf(**file);
+    auto shared = Tokenizer::fromGguf(**file);
+    QVERIFY(fresh && shared);
+    QList<QByteArray> expected;
+    const QList<QByteArray> texts = readVectors(vocab, &expected);
+    std::vector<std::vector<std::int32_t>> reference;
+    for (const QByteArray &text : texts)
+        reference.push_back((*fresh)->encode(text.toStdString(), true, false));
+    std::vector<int> mismatches(4, 0);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+        threads.emplace_back([&, t] {
+            for (int round = 0; round < 20; ++round) {
+                for (qsizetype k = 0; k < texts.size(); ++k) {
+                    const qsizetype i = (k * (t + 1) + round) % texts.size();
+                    if ((*shared)->encode(texts[i].toStdString(), true, false)
+                        != reference[static_cast<std::size_t>(i)])
+                        ++mismatches[static_cast<std::size_t>(t)];
+                }
+            }
+        });
+    }
+    for (std::thread &thread : threads)
+        thread.join();
+    QCOMPARE(mismatches, std::vector<int>(4, 0));
 }
 
 QTEST_GUILESS_MAIN(TokenizerTest)
