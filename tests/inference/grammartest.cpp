@@ -217,6 +217,8 @@ private Q_SLOTS:
     void maskAndEndOfGeneration();
     void utf8AcrossTokens();
     void deepNestingCompactsCaches();
+    void schemaAcceptance_data();
+    void schemaAcceptance();
     void schemaErrors_data();
     void schemaErrors();
     void schemaRandomWalk_data();
@@ -412,6 +414,57 @@ void GrammarTest::deepNestingCompactsCaches()
     QVERIFY(g.isComplete());
     g.allowedMask(mask);
     QCOMPARE(mask, (std::vector<std::uint8_t> { 0, 0, 0, 0, 1 }));
+}
+
+void GrammarTest::schemaAcceptance_data()
+{
+    QTest::addColumn<QString>("schema");
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<bool>("accepted");
+    const QString person = R"({"type":"object","properties":{"name":{"type":"string"},"age":{"type":"integer"},
+        "email":{"type":"string"}},"required":["name"]})";
+    QTest::newRow("all") << person << R"({"name": "Ann", "age": 31, "email": "a@b.c"})" << true;
+    QTest::newRow("required only") << person << R"({"name":"Ann"})" << true;
+    QTest::newRow("skip middle") << person << "{\n  \"name\": \"Ann\",\n  \"email\": \"x\"\n}" << true;
+    QTest::newRow("missing required") << person << R"({"age": 3})" << false;
+    QTest::newRow("extra property") << person << R"({"name":"A","zip":1})" << false;
+    QTest::newRow("out of order") << person << R"({"age":1,"name":"A"})" << false;
+    QTest::newRow("wrong type") << person << R"({"name":"A","age":"3"})" << false;
+    QTest::newRow("float for integer") << person << R"({"name":"A","age":3.5})" << false;
+    QTest::newRow("escapes") << person << R"({"name":"a\"b\\c\n\u00e9\ud83d"})" << false; // lone surrogate
+    QTest::newRow("escapes ok") << person << R"({"name":"a\"b\\c\n\u00e9\/"})" << true;
+    QTest::newRow("raw control char") << person << "{\"name\":\"a\tb\"}" << false;
+    QTest::newRow("trailing comma") << person << R"({"name":"A",})" << false;
+    const QString numbers = R"({"type":"array","items":{"type":"number"},"minItems":1,"maxItems":3})";
+    QTest::newRow("numbers") << numbers << "[0, -1.5, 2e10]" << true;
+    QTest::newRow("leading zero") << numbers << "[01]" << false;
+    QTest::newRow("too many") << numbers << "[1,2,3,4]" << false;
+    QTest::newRow("too few") << numbers << "[]" << false;
+    const QString choice = R"({"anyOf":[{"type":"null"},{"enum":["a",1,true]},{"const":{"k":[1,2]}}]})";
+    QTest::newRow("enum string") << choice << R"("a")" << true;
+    QTest::newRow("enum other") << choice << R"("b")" << false;
+    QTest::newRow("const object") << choice << R"({"k":[1,2]})" << true;
+    QTest::newRow("const spaced") << choice << R"({"k": [1, 2]})" << false; // const is matched as written
+    QTest::newRow("null") << choice << "null" << true;
+    const QString lengths = R"({"type":"string","minLength":2,"maxLength":3})";
+    QTest::newRow("length ok") << lengths << R"("日本語")" << true;
+    QTest::newRow("length short") << lengths << R"("a")" << false;
+    QTest::newRow("length long") << lengths << R"("abcd")" << false;
+    QTest::newRow("any json") << "{}"
+                              << R"({"a":[1,{"b":null}],"c":"d"})" << true;
+}
+
+void GrammarTest::schemaAcceptance()
+{
+    QFETCH(QString, schema);
+    QFETCH(QString, text);
+    QFETCH(bool, accepted);
+    auto gbnf = jsonSchemaToGrammar(schema.toStdString());
+    QVERIFY2(gbnf, gbnf ? "" : gbnf.error().message.c_str());
+    auto grammar = Grammar::create(*gbnf, nullptr);
+    QVERIFY2(grammar, grammar ? "" : grammar.error().message.c_str());
+    const bool ok = (*grammar)->acceptText(text.toStdString()) && (*grammar)->isComplete();
+    QCOMPARE(ok, accepted);
 }
 
 void GrammarTest::schemaErrors_data()
