@@ -84,8 +84,13 @@ void ThreadPool::run(const std::function<void(int, int)> &fn)
     if (m_sleepers.load() > 0)
         m_wake.notify_all();
     fn(0, m_size);
-    while (m_pending.load(std::memory_order_acquire) > 0)
-        cpuRelax();
+    // On a busy machine a worker may be descheduled: stop burning the core it needs after a while.
+    for (int spins = 0; m_pending.load(std::memory_order_acquire) > 0; ++spins) {
+        if (spins < kSpinRounds)
+            cpuRelax();
+        else
+            std::this_thread::yield();
+    }
     m_job = nullptr;
 }
 
