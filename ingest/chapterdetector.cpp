@@ -21,11 +21,24 @@ struct Candidate {
 constexpr qsizetype MaxHeadingLength = 90;
 constexpr int MinTocRun = 3;
 
+// What may follow "Chapter": a number, a roman numeral or a number written out ("primero", "the Last").
+const QString &chapterNumber()
+{
+    static const QString number
+        = QString::fromUtf8("([0-9]+|[IVXLCDM]+|(?i:(?:the\\s+)?(?:one|two|three|four|five|six|seven|eight|nine|ten|"
+                            "eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|"
+                            "forty|fifty|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|primero|"
+                            "primera|segundo|segunda|tercero|tercera|cuarto|quinto|sexto|s[eé]ptimo|octavo|noveno|d[eé]"
+                            "cimo|premier|premi[eè]re|deuxi[eè]me|troisi[eè]me|erstes|zweites|drittes)))");
+    return number;
+}
+
 const QRegularExpression &partPattern()
 {
     static const QRegularExpression re(QStringLiteral(
         "^(BOOK|Book|PART|Part|VOLUME|Volume|LIBRO|Libro|PARTE|Parte|LIVRE|Livre|TEIL|Teil|ЧАСТЬ|Часть|КНИГА|Книга)"
-        "\\s+([0-9]+|[IVXLCDM]+|[A-Za-zÀ-ÿ]+)\\b[.:]?(\\s.*)?$"));
+        "\\s+%1\\b[.:]?(\\s.*)?$")
+                                           .arg(chapterNumber()));
     return re;
 }
 
@@ -33,7 +46,8 @@ const QRegularExpression &chapterPattern()
 {
     static const QRegularExpression re(
         QStringLiteral("^(CHAPTER|Chapter|CAP[IÍ]TULO|Cap[ií]tulo|CHAPITRE|Chapitre|KAPITEL|Kapitel|ГЛАВА|Глава)"
-                       "\\s+([0-9]+|[IVXLCDM]+|[A-Za-zÀ-ÿ]+)\\b[.:]?(\\s.*)?$"));
+                       "\\s+%1\\b[.:]?(\\s.*)?$")
+            .arg(chapterNumber()));
     return re;
 }
 
@@ -140,6 +154,17 @@ std::vector<Candidate> collectCandidates(const QString &text, qsizetype begin, q
 }
 
 // A table of contents is a run of headings with at most one other line (a wrapped title) between them.
+// The last heading of a run opens the body when text follows it and no later heading repeats its title.
+bool startsBody(const std::vector<Candidate> &cands, size_t k)
+{
+    constexpr int MinBodyLines = 3;
+    if (k + 1 < cands.size() && cands[k + 1].line - cands[k].line < MinBodyLines)
+        return false;
+    const QString key = cands[k].title.toUpper();
+    return std::none_of(
+        cands.begin() + qsizetype(k) + 1, cands.end(), [&key](const Candidate &c) { return c.title.toUpper() == key; });
+}
+
 void dropTocRuns(std::vector<Candidate> &cands)
 {
     std::vector<bool> drop(cands.size(), false);
@@ -151,8 +176,10 @@ void dropTocRuns(std::vector<Candidate> &cands)
         auto gap = [&](size_t k) { return cands[k].title.startsWith(QChar(0x7B2C)) ? 1 : 2; };
         while (j + 1 < cands.size() && cands[j + 1].line <= cands[j].line + gap(j))
             ++j;
-        if (j - i + 1 >= size_t(MinTocRun))
+        if (j - i + 1 >= size_t(MinTocRun)) {
             std::fill(drop.begin() + i, drop.begin() + j + 1, true);
+            drop[j] = !startsBody(cands, j); // a contents page may run straight into chapter one
+        }
         i = j + 1;
     }
     std::vector<Candidate> kept;

@@ -35,8 +35,10 @@ QString lowerSuffix(const QString &name)
 QString detectArchive(const QByteArray &head, const QString &name)
 {
     if (startsWithAt(head, 0, "PK\x03\x04", 4) || startsWithAt(head, 0, "PK\x05\x06", 4)) {
-        if (startsWithAt(head, 30, "mimetypeapplication/epub+zip", 28)
-            || lowerSuffix(name).endsWith(QLatin1String("epub")))
+        // EPUB's first member is "mimetype", stored, holding "application/epub+zip" (some writers add an extra field).
+        const bool epubMimetype
+            = startsWithAt(head, 30, "mimetype", 8) && head.mid(38, 128).contains("application/epub+zip");
+        if (epubMimetype || lowerSuffix(name).endsWith(QLatin1String("epub")))
             return QStringLiteral("epub");
         return QStringLiteral("zip");
     }

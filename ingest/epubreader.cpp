@@ -102,10 +102,16 @@ QHash<QString, QString> tocTitles(const Package &pkg, const QHash<QString, QByte
         if (!title.isEmpty() && !titles.contains(path))
             titles.insert(path, title);
     };
+    // The EPUB 3 nav document first: its titles win over the NCX kept for EPUB 2 readers.
+    std::vector<ManifestItem> sources;
     for (const ManifestItem &item : pkg.manifest) {
+        if (item.properties.split(QLatin1Char(' ')).contains(QLatin1String("nav")))
+            sources.insert(sources.begin(), item);
+        else if (item.mediaType == QLatin1String("application/x-dtbncx+xml"))
+            sources.push_back(item);
+    }
+    for (const ManifestItem &item : sources) {
         const bool nav = item.properties.split(QLatin1Char(' ')).contains(QLatin1String("nav"));
-        if (!nav && item.mediaType != QLatin1String("application/x-dtbncx+xml"))
-            continue;
         const QString text = QString::fromUtf8(files.value(item.path));
         const QString dir
             = item.path.contains(QLatin1Char('/')) ? item.path.section(QLatin1Char('/'), 0, -2) : QString();

@@ -24,7 +24,6 @@ public:
     // breaks are flushed first, so the marker's offset is the heading text's offset once it is removed.
     qsizetype marker()
     {
-        m_pending = std::max(m_pending, Break::None);
         flushPending();
         m_out += QChar(0x200B);
         return m_out.size() - 1;
@@ -39,6 +38,8 @@ private:
 
 void TextBuilder::flushPending()
 {
+    if (m_pending == Break::None)
+        return;
     if (m_out.isEmpty()) {
         m_pending = Break::None;
         return;

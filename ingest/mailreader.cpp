@@ -145,11 +145,36 @@ void collectParts(GMimeObject *object, Body *body)
 
 QString addresses(GMimeMessage *message, GMimeAddressType type)
 {
+    static const char *const headers[] = { "Sender", "From", "Reply-To", "To", "Cc", "Bcc" };
     InternetAddressList *list = g_mime_message_get_addresses(message, type);
-    if (!list || internet_address_list_length(list) == 0)
+    if (list && internet_address_list_length(list) > 0) {
+        GCharPtr text(internet_address_list_to_string(list, nullptr, FALSE));
+        const QString parsed = fromUtf8(text.get()).simplified();
+        if (parsed.contains(QLatin1Char('@')))
+            return parsed;
+    }
+    // Addresses GMime cannot parse (Enron's "c..gossett@enron.com"): the header as written.
+    const int index = int(type);
+    const char *raw
+        = index >= 0 && index < 6 ? g_mime_object_get_header(GMIME_OBJECT(message), headers[index]) : nullptr;
+    if (!raw)
         return {};
-    GCharPtr text(internet_address_list_to_string(list, nullptr, FALSE));
-    return fromUtf8(text.get()).simplified();
+    GCharPtr decoded(g_mime_utils_header_decode_text(nullptr, raw));
+    return fromUtf8(decoded.get()).simplified();
+}
+
+// Real mail breaks the RFCs in every way; be as lenient as GMime allows.
+struct ParserOptionsFree {
+    void operator()(GMimeParserOptions *o) const { g_mime_parser_options_free(o); }
+};
+std::unique_ptr<GMimeParserOptions, ParserOptionsFree> lenientOptions()
+{
+    std::unique_ptr<GMimeParserOptions, ParserOptionsFree> options(g_mime_parser_options_new());
+    g_mime_parser_options_set_address_compliance_mode(options.get(), GMIME_RFC_COMPLIANCE_LOOSE);
+    g_mime_parser_options_set_parameter_compliance_mode(options.get(), GMIME_RFC_COMPLIANCE_LOOSE);
+    g_mime_parser_options_set_rfc2047_compliance_mode(options.get(), GMIME_RFC_COMPLIANCE_LOOSE);
+    g_mime_parser_options_set_allow_addresses_without_domain(options.get(), TRUE);
+    return options;
 }
 
 void fillHeaders(GMimeMessage *message, ParsedDocument *doc)
@@ -208,7 +233,7 @@ Expected<ParsedDocument> MailReader::readMessage(const QByteArray &data, const Q
     ensureGMime();
     GPtr<GMimeStream> stream = memoryStream(data);
     GPtr<GMimeParser> parser(g_mime_parser_new_with_stream(stream.get()));
-    GPtr<GMimeMessage> message(g_mime_parser_construct_message(parser.get(), nullptr));
+    GPtr<GMimeMessage> message(g_mime_parser_construct_message(parser.get(), lenientOptions().get()));
     if (!message)
         return fail(Error::Code::Corrupt, QStringLiteral("%1 is not a readable mail message").arg(name).toStdString());
     ParsedDocument doc;
@@ -234,11 +259,12 @@ Expected<ParsedDocument> MailReader::readMbox(const QByteArray &data, const QStr
     GPtr<GMimeStream> stream = memoryStream(data);
     GPtr<GMimeParser> parser(g_mime_parser_new_with_stream(stream.get()));
     g_mime_parser_set_format(parser.get(), GMIME_FORMAT_MBOX);
+    const auto parserOptions = lenientOptions();
     ParsedDocument doc;
     doc.type = QStringLiteral("mbox");
     std::vector<std::pair<qint64, qint64>> ranges; // (headers begin, "From " line) of each message
     while (!g_mime_parser_eos(parser.get())) {
-        GPtr<GMimeMessage> message(g_mime_parser_construct_message(parser.get(), nullptr));
+        GPtr<GMimeMessage> message(g_mime_parser_construct_message(parser.get(), parserOptions.get()));
         if (!message)
             break;
         ranges.emplace_back(

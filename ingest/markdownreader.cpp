@@ -63,8 +63,18 @@ QString MarkdownReader::stripInline(const QString &line)
     static const QRegularExpression strong(QStringLiteral("(\\*\\*|__)(?=\\S)(.+?)(?<=\\S)\\1"));
     static const QRegularExpression emphasis(QStringLiteral("(?<![\\w*])([*_])(?=\\S)(.+?)(?<=\\S)\\1(?![\\w*])"));
     static const QRegularExpression strike(QStringLiteral("~~(.+?)~~"));
-    static const QRegularExpression escape(QStringLiteral("\\\\([\\\\`*_{}\\[\\]()#+\\-.!>~|])"));
-    QString s = line;
+    // Escaped characters are parked in the private-use area so no other rule sees them, then restored.
+    QString s;
+    s.reserve(line.size());
+    for (qsizetype i = 0; i < line.size(); ++i) {
+        if (line[i] == QLatin1Char('\\') && i + 1 < line.size()
+            && QStringView(u"\\`*_{}[]()#+-.!>~|").contains(line[i + 1])) {
+            s += QChar(0xE000 + line[i + 1].unicode());
+            ++i;
+        } else {
+            s += line[i];
+        }
+    }
     s.replace(image, QStringLiteral("\\1"));
     s.replace(link, QStringLiteral("\\1"));
     s.replace(autolink, QStringLiteral("\\1"));
@@ -73,7 +83,9 @@ QString MarkdownReader::stripInline(const QString &line)
     s.replace(strong, QStringLiteral("\\2"));
     s.replace(emphasis, QStringLiteral("\\2"));
     s.replace(strike, QStringLiteral("\\1"));
-    s.replace(escape, QStringLiteral("\\1"));
+    for (QChar &c : s)
+        if (c.unicode() >= 0xE000 && c.unicode() < 0xE080)
+            c = QChar(c.unicode() - 0xE000);
     return HtmlReader::decodeEntities(s);
 }
 

@@ -16,6 +16,7 @@ namespace
 constexpr double OcrDpi = 300;
 constexpr double BlankCheckDpi = 24;
 constexpr int MinLettersPerPage = 12;
+constexpr double MinInkShareEmptyPage = 0.001;
 constexpr double MinInkShare = 0.02; // crop marks and rules stay below; scans and pictures of text do not
 
 std::vector<PdfLine> readLines(const Poppler::Page &page)
@@ -153,9 +154,13 @@ private:
 void PageExtractor::handleLowYield(const Poppler::Page &page, ParsedPage *out)
 {
     // Garbage text covers its own ink, so only sparse pages are judged by the ink left outside their words.
-    if (PdfReader::assessText(out->text) == PdfReader::TextYield::Sparse
-        && inkOutsideWords(page, out->words) < MinInkShare)
-        return;
+    // A page with no text at all is a scan as soon as anything is printed on it; one with a few words needs
+    // more ink outside them (a picture of text), not just crop marks and rules.
+    if (PdfReader::assessText(out->text) == PdfReader::TextYield::Sparse) {
+        const double threshold = out->words.empty() ? MinInkShareEmptyPage : MinInkShare;
+        if (inkOutsideWords(page, out->words) < threshold)
+            return;
+    }
     if (!m_options.ocr || !OcrEngine::available()) {
         out->lowTextYield = true;
         return;

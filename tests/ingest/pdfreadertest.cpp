@@ -1,0 +1,358 @@
+#include "ingest/pdfreader.h"
+
+#include "ingest/documentreader.h"
+#include "ingest/pdftextlayout.h"
+#include "ingest/textdecoder.h"
+#include "pdftestutil.h"
+
+#include <QFile>
+#include <QTest>
+
+using namespace quire::ingest;
+using namespace quire::ingest::test;
+using Code = quire::Error::Code;
+
+namespace
+{
+
+const QString pdfDir = QStringLiteral(QUIRE_SHARED_DIR "/corpus/pdfs");
+
+QString corpusPdf(const QString &relative)
+{
+    const QString path = pdfDir + QLatin1Char('/') + relative;
+    return QFile::exists(path) ? path : QString();
+}
+
+QString allText(const ParsedDocument &doc)
+{
+    QString text;
+    for (const ParsedPage &p : doc.pages)
+        text += p.text + QLatin1Char('\n');
+    return text;
+}
+
+void checkWordBoxes(const ParsedDocument &doc)
+{
+    for (const ParsedPage &page : doc.pages) {
+        for (const quire::store::WordBox &w : page.words) {
+            QVERIFY(w.start >= 0 && w.start < w.end && w.end <= page.text.size());
+            QVERIFY(!page.text.mid(w.start, w.end - w.start).contains(QLatin1Char('\n')));
+            QVERIFY(w.x0 <= w.x1 && w.y0 <= w.y1);
+            QVERIFY(w.x0 >= -1 && w.x1 <= page.width + 1 && w.y0 >= -1 && w.y1 <= page.height + 1);
+        }
+    }
+}
+
+PdfLine line(const QStringList &words, double top)
+{
+    PdfLine l;
+    double x = 0;
+    for (const QString &w : words) {
+        l.words.push_back({ w, QRectF(x, top, 10.0 * w.size(), 10), true });
+        x += 10.0 * w.size() + 5;
+    }
+    return l;
+}
+
+} // namespace
+
+class PdfReaderTest : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void generatedPdf();
+    void hyphenationAndLigatures_data();
+    void hyphenationAndLigatures();
+    void rightToLeftLines();
+    void ocrOfScannedPage();
+    void passwords_data();
+    void passwords();
+    void brokenFiles_data();
+    void brokenFiles();
+    void damagedCopies();
+    void twoColumnReadingOrder();
+    void bookMetadataAndOutline();
+    void scripts_data();
+    void scripts();
+    void lowYield_data();
+    void lowYield();
+};
+
+void PdfReaderTest::generatedPdf()
+{
+    const QByteArray pdf = makePdf({ { { "First page, first line.",
+                                           "The consequence of this is a well-known conse-",
+                                           "quence that every well-",
+                                           "known reader knows." },
+                                         {} },
+                                       { { "Second page text." }, {} } },
+        QStringLiteral("Generated Title"));
+    auto doc = readData(pdf, QStringLiteral("generated.pdf"), {});
+    QVERIFY2(doc.has_value(), doc ? "" : doc.error().message.c_str());
+    QCOMPARE(doc->type, QStringLiteral("pdf"));
+    QCOMPARE(doc->title, QStringLiteral("Generated Title"));
+    QCOMPARE(doc->metadata.value(QStringLiteral("creator")).toString(), QStringLiteral("quire tests"));
+    QVERIFY(!doc->created.isEmpty());
+    QCOMPARE(doc->pages.size(), size_t(2));
+    QCOMPARE(doc->pages[0].text,
+        QStringLiteral("First page, first line.\nThe consequence of this is a well-known consequence that every "
+                       "well-known reader knows."));
+    QCOMPARE(doc->pages[1].text, QStringLiteral("Second page text."));
+    QCOMPARE(qRound(doc->pages[0].width), 595);
+    QCOMPARE(qRound(doc->pages[0].height), 842);
+    QCOMPARE(doc->pages[1].words.size(), size_t(3));
+    const quire::store::WordBox &second = doc->pages[1].words[1];
+    QCOMPARE(doc->pages[1].text.mid(second.start, second.end - second.start), QStringLiteral("page"));
+    QVERIFY(second.y0 > 55 && second.y1 < 80); // the baseline is at 72 pt from the top
+    checkWordBoxes(*doc);
+}
+
+void PdfReaderTest::hyphenationAndLigatures_data()
+{
+    QTest::addColumn<QStringList>("first");
+    QTest::addColumn<QStringList>("second");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("break") << QStringList { "a", "conse-" } << QStringList { "quence", "b" } << "a consequence b";
+    QTest::newRow("known compound") << QStringList { "self-" } << QStringList { "evident" } << "self-evident";
+    QTest::newRow("capital after") << QStringList { "New-" } << QStringList { "York" } << "New-\nYork";
+    QTest::newRow("dash alone") << QStringList { "a", "-" } << QStringList { "b" } << "a -\nb";
+    QTest::newRow("soft hyphen") << QStringList { QStringLiteral("inter\u00AD") } << QStringList { "national" }
+                                 << "international";
+    QTest::newRow("ligatures") << QStringList { QStringLiteral("\uFB01nd"), QStringLiteral("e\uFB00ect") }
+                               << QStringList { QStringLiteral("\uFB02ow") } << "find effect\nflow";
+}
+
+void PdfReaderTest::hyphenationAndLigatures()
+{
+    QFETCH(QStringList, first);
+    QFETCH(QStringList, second);
+    QFETCH(QString, expected);
+    const std::vector<PdfLine> lines = { line(first, 0), line(second, 12) };
+    HyphenLexicon lexicon;
+    lexicon.add(lines);
+    const PdfPageText page = layoutPage(lines, lexicon);
+    QCOMPARE(page.text, expected);
+    for (const auto &w : page.words)
+        QVERIFY(w.end > w.start);
+}
+
+void PdfReaderTest::rightToLeftLines()
+{
+    // As Poppler lists them: visual order, letters reversed; "2024" stays as written.
+    const std::vector<PdfLine> lines
+        = { line({ QStringLiteral("ةيبرعلا"), QStringLiteral("2024"), QStringLiteral("عاونا") }, 0) };
+    const PdfPageText page = layoutPage(lines, HyphenLexicon());
+    QCOMPARE(page.text, QStringLiteral("انواع 2024 العربية"));
+    QCOMPARE(page.words.size(), size_t(3));
+}
+
+void PdfReaderTest::ocrOfScannedPage()
+{
+    const QImage scan = textImage({ QStringLiteral("Quarterly report"),
+        QStringLiteral("Revenue grew strongly"),
+        QStringLiteral("in the northern region") });
+    const QByteArray pdf = makePdf({ { {}, scan } });
+    ReadOptions noOcr;
+    noOcr.ocr = false;
+    auto plain = readData(pdf, QStringLiteral("scan.pdf"), noOcr);
+    QVERIFY(plain.has_value());
+    QVERIFY(plain->pages.front().lowTextYield);
+    QVERIFY(!plain->pages.front().ocr);
+    if (!ocrAvailable())
+        QSKIP("Tesseract with English data is not installed: OCR not tested");
+    auto doc = readData(pdf, QStringLiteral("scan.pdf"), {});
+    QVERIFY(doc.has_value());
+    const ParsedPage &page = doc->pages.front();
+    QVERIFY(page.ocr);
+    QVERIFY2(page.text.contains(QStringLiteral("Quarterly report")), qPrintable(page.text));
+    QVERIFY2(page.text.contains(QStringLiteral("northern region")), qPrintable(page.text));
+    QVERIFY(page.words.size() >= 8);
+    checkWordBoxes(*doc);
+    QCOMPARE(doc->metadata.value(QStringLiteral("ocrPages")).toInt(), 1);
+}
+
+void PdfReaderTest::passwords_data()
+{
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<QString>("password");
+    QTest::addColumn<QString>("error"); // empty: opens
+    QTest::newRow("user password, none given") << "encrypted/password-example.pdf"
+                                               << ""
+                                               << "password required";
+    QTest::newRow("user password given") << "encrypted/password-example.pdf"
+                                         << "test"
+                                         << "";
+    QTest::newRow("wrong password") << "encrypted/password-example.pdf"
+                                    << "nope"
+                                    << "wrong password";
+    QTest::newRow("pdf.js 6010 none") << "encrypted/issue6010_1.pdf"
+                                      << ""
+                                      << "password required";
+    QTest::newRow("pdf.js 6010 abc") << "encrypted/issue6010_1.pdf"
+                                     << "abc"
+                                     << "";
+    QTest::newRow("aes-256 r6 unknown") << "encrypted/pr6531_1.pdf"
+                                        << ""
+                                        << "password required";
+    QTest::newRow("aes-256 r6 wrong") << "encrypted/pr6531_1.pdf"
+                                      << "guess"
+                                      << "wrong password";
+    QTest::newRow("owner password only") << "encrypted/secHandler.pdf"
+                                         << ""
+                                         << "";
+}
+
+void PdfReaderTest::passwords()
+{
+    QFETCH(QString, file);
+    QFETCH(QString, password);
+    QFETCH(QString, error);
+    const QString path = corpusPdf(file);
+    if (path.isEmpty())
+        QSKIP("../shared/corpus/pdfs is absent");
+    ReadOptions options;
+    options.password = password;
+    auto doc = readFile(path, options);
+    if (error.isEmpty()) {
+        QVERIFY2(doc.has_value(), doc ? "" : doc.error().message.c_str());
+        QVERIFY(!allText(*doc).trimmed().isEmpty());
+    } else {
+        QVERIFY(!doc.has_value());
+        QCOMPARE(doc.error().code, Code::PasswordRequired);
+        QVERIFY2(QString::fromStdString(doc.error().message).contains(error), doc.error().message.c_str());
+    }
+}
+
+void PdfReaderTest::brokenFiles_data()
+{
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<int>("code"); // -1: Poppler repairs it and the text is read
+    QTest::newRow("fuzzed") << "broken/GHOSTSCRIPT-698804-1-fuzzed.pdf" << int(Code::Empty);
+    QTest::newRow("empty") << "broken/empty.pdf" << int(Code::Empty);
+    QTest::newRow("no pages") << "broken/poppler-85140-0.pdf" << int(Code::Corrupt);
+    QTest::newRow("bad objects") << "broken/helloworld-bad.pdf" << -1;
+    QTest::newRow("xref missing") << "broken/xref_command_missing.pdf" << -1;
+}
+
+void PdfReaderTest::brokenFiles()
+{
+    QFETCH(QString, file);
+    QFETCH(int, code);
+    const QString path = corpusPdf(file);
+    if (path.isEmpty())
+        QSKIP("../shared/corpus/pdfs is absent");
+    auto doc = readFile(path, {});
+    if (code < 0) {
+        QVERIFY(doc.has_value());
+        QVERIFY(!allText(*doc).trimmed().isEmpty());
+    } else {
+        QVERIFY(!doc.has_value());
+        QCOMPARE(int(doc.error().code), code);
+        QVERIFY(!doc.error().message.empty());
+    }
+}
+
+void PdfReaderTest::damagedCopies()
+{
+    // Cut and bit-flipped copies of a good file fail cleanly or read, but never crash or hang.
+    QFile good(corpusPdf(QStringLiteral("text/tracemonkey.pdf")));
+    if (!good.open(QIODevice::ReadOnly))
+        QSKIP("../shared/corpus/pdfs is absent");
+    const QByteArray bytes = good.readAll();
+    for (qsizetype cut : { qsizetype(100), bytes.size() / 3, bytes.size() - 100 }) {
+        auto doc = readData(bytes.left(cut), QStringLiteral("cut.pdf"), {});
+        QVERIFY(doc.has_value() || !doc.error().message.empty());
+    }
+    QByteArray flipped = bytes;
+    for (qsizetype i = 1000; i < flipped.size(); i += 997)
+        flipped[i] = char(flipped[i] ^ 0xFF);
+    auto doc = readData(flipped, QStringLiteral("flipped.pdf"), {});
+    QVERIFY(doc.has_value() || !doc.error().message.empty());
+}
+
+void PdfReaderTest::twoColumnReadingOrder()
+{
+    const QString path = corpusPdf(QStringLiteral("text/tracemonkey.pdf"));
+    if (path.isEmpty())
+        QSKIP("../shared/corpus/pdfs is absent");
+    auto doc = readFile(path, {});
+    QVERIFY(doc.has_value());
+    QCOMPARE(doc->pages.size(), size_t(14));
+    const QString &first = doc->pages.front().text;
+    // Left column (abstract, introduction) before the right column's continuation.
+    const qsizetype abstract = first.indexOf(QStringLiteral("Dynamic languages such as JavaScript are more difficult"));
+    const qsizetype intro = first.indexOf(QStringLiteral("Dynamic languages such as JavaScript, Python, and Ruby"));
+    const qsizetype right = first.indexOf(QStringLiteral("and is used for the application logic"));
+    QVERIFY(abstract >= 0 && intro > abstract && right > intro);
+    // "alter-\nnative" at a line end is one word again; mid-line hyphens stay.
+    QVERIFY(first.contains(QStringLiteral("an alternative compilation technique")));
+    QVERIFY(first.contains(QStringLiteral("dynamically-typed languages")));
+    QVERIFY(!allText(*doc).contains(QStringLiteral("ﬁ")));
+    checkWordBoxes(*doc);
+}
+
+void PdfReaderTest::bookMetadataAndOutline()
+{
+    const QString path = corpusPdf(QStringLiteral("text/freeculture.pdf"));
+    if (path.isEmpty())
+        QSKIP("../shared/corpus/pdfs is absent");
+    ReadOptions options;
+    options.ocr = false; // keeps the test fast; OCR is covered by ocrOfScannedPage
+    auto doc = readFile(path, options);
+    QVERIFY(doc.has_value());
+    QCOMPARE(doc->pages.size(), size_t(352));
+    QCOMPARE(doc->title, QStringLiteral("Free Culture"));
+    QCOMPARE(doc->author, QStringLiteral("Lawrence Lessig"));
+    QCOMPARE(doc->created, QStringLiteral("2004-02-10T21:36:42Z"));
+    QVERIFY(doc->sections.size() > 20);
+    for (const ParsedSection &s : doc->sections) {
+        QVERIFY(s.page >= 1 && s.page <= 352);
+        QVERIFY(s.offset >= 0 && s.offset <= doc->pages[size_t(s.page - 1)].text.size());
+    }
+}
+
+void PdfReaderTest::scripts_data()
+{
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("japanese") << "cjk/issue6387.pdf"
+                              << "あのイーハトーヴォのすきとおった風";
+    QTest::newRow("arabic") << "rtl/ArabicCIDTrueType.pdf"
+                            << "انواع الخطوط العربية";
+}
+
+void PdfReaderTest::scripts()
+{
+    QFETCH(QString, file);
+    QFETCH(QString, expected);
+    const QString path = corpusPdf(file);
+    if (path.isEmpty())
+        QSKIP("../shared/corpus/pdfs is absent");
+    auto doc = readFile(path, {});
+    QVERIFY(doc.has_value());
+    QVERIFY2(allText(*doc).contains(expected), qPrintable(allText(*doc)));
+}
+
+void PdfReaderTest::lowYield_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<int>("yield");
+    QTest::newRow("prose") << "This is an ordinary page of text with words." << int(PdfReader::TextYield::Good);
+    QTest::newRow("empty") << "" << int(PdfReader::TextYield::Sparse);
+    QTest::newRow("title page") << "PIRACY" << int(PdfReader::TextYield::Sparse);
+    QTest::newRow("private use") << QStringLiteral("\uE001\uE002\uE003 \uE004\uE005\uE006 abcdefghijklmno")
+                                 << int(PdfReader::TextYield::Garbage);
+    QTest::newRow("symbols") << "#$%&*+<=>@^~|{}[] #$%&*+<=>@^~ ab cd ef gh ij kl"
+                             << int(PdfReader::TextYield::Garbage);
+}
+
+void PdfReaderTest::lowYield()
+{
+    QFETCH(QString, text);
+    QFETCH(int, yield);
+    QCOMPARE(int(PdfReader::assessText(text)), yield);
+}
+
+QTEST_MAIN(PdfReaderTest)
+#include "pdfreadertest.moc"
