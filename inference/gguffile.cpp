@@ -19,6 +19,7 @@ namespace
 constexpr std::uint32_t kMagic = 0x46554747; // "GGUF" read little-endian
 constexpr std::size_t kDefaultAlignment = 32;
 constexpr int kMaxArrayDepth = 8;
+constexpr std::uint64_t kMaxNestedArrays = 1 << 20;
 constexpr std::uint64_t kMaxNameLength = 1024;
 
 // Smallest encodings, used to refuse absurd counts before allocating anything.
@@ -44,6 +45,8 @@ public:
         , m_fileName(fileName)
     {
     }
+
+    std::uint64_t nestedArrays = 0; // arrays inside arrays seen so far, over the whole file
 
     std::uint64_t pos() const { return m_pos; }
     std::uint64_t remaining() const { return m_bytes.size() - m_pos; }
@@ -138,13 +141,18 @@ Expected<GgufValue> readArray(Reader &r, int depth, const std::string &what)
     if (v.elemType == GgufValueType::String) {
         v.strings.reserve(*count);
         for (std::uint64_t i = 0; i < *count; ++i) {
-            auto s = r.readString(strFormat("{}[{}]", what, i));
+            auto s = r.readString(what);
             if (!s)
                 return std::unexpected(s.error());
             v.strings.push_back(*s);
         }
         return v;
     }
+    // Every nested array costs a GgufValue (~100 bytes) for 12 bytes of file: cap them so that a hostile
+    // file cannot make us allocate many times its size. Real models use none or a handful.
+    r.nestedArrays += *count;
+    if (r.nestedArrays > kMaxNestedArrays)
+        return r.corrupt(strFormat("{} holds more than {} nested arrays", what, kMaxNestedArrays));
     v.nested.reserve(*count);
     for (std::uint64_t i = 0; i < *count; ++i) {
         auto e = readValue(r, GgufValueType::Array, depth + 1, strFormat("{}[{}]", what, i));

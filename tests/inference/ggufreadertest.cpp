@@ -296,6 +296,11 @@ void GgufReaderTest::hostileFiles_data()
     for (int i = 0; i < 100; ++i)
         deep.put<std::uint32_t>(9).put<std::uint64_t>(1);
     add("deep nesting", deep, "nests arrays");
+    Bytes wide;
+    wide.header(0, 1).str("k").put<std::uint32_t>(9).put<std::uint32_t>(9).put<std::uint64_t>(2000000);
+    for (int i = 0; i < 2000000; ++i)
+        wide.put<std::uint32_t>(0).put<std::uint64_t>(0);
+    add("too many nested arrays", wide, "nested arrays");
     add("bad bool", Bytes {}.header(0, 1).str("k").put<std::uint32_t>(7).put<std::uint8_t>(7), "bool");
     add("duplicate key",
         Bytes {}
