@@ -219,8 +219,9 @@ std::string GgufValue::describe(std::size_t maxElements) const
     case GgufValueType::Bool:
         return *raw ? "true" : "false";
     case GgufValueType::Float32:
+        return strFormat("{}", load<float>(raw)); // shortest text that reads back as this float32
     case GgufValueType::Float64:
-        return strFormat("{}", *scalarFloat(type, raw));
+        return strFormat("{}", load<double>(raw));
     case GgufValueType::UInt64:
         return strFormat("{}", asU64());
     case GgufValueType::Array:

@@ -158,6 +158,8 @@ ModelSummary summarizeModel(const GgufFile &f)
         s.headDim = *s.embedding / *s.heads;
     s.rmsEpsilon = f.getFloat(a + ".attention.layer_norm_rms_epsilon");
     summarizeRope(f, s);
+    if (!s.ropeDimensions)
+        s.ropeDimensions = s.headDim; // llama.cpp's default: rotate the whole head
     summarizeTokenizer(f, s);
     return s;
 }
