@@ -145,6 +145,8 @@ private Q_SLOTS:
     void roundTrip();
     void promptTokens_data();
     void promptTokens();
+    void greedyTextDecodes_data();
+    void greedyTextDecodes();
     void spmMergesByScoreWithByteFallback();
     void bpeMergesByRank();
     void specialTokensParsedOnlyWhenAsked();
@@ -245,6 +247,41 @@ void TokenizerTest::promptTokens()
     const auto text = std::span(ids).subspan(spm ? 1 : 0);
     QCOMPARE(QByteArray::fromStdString(l.tokenizer->decode(text)), prompt);
     QCOMPARE(QByteArray::fromStdString(l.tokenizer->decode(ids, true)), (spm ? " " : "") + prompt);
+}
+
+void TokenizerTest::greedyTextDecodes_data()
+{
+    promptTokens_data();
+    QTest::newRow("long-context") << QStringLiteral("llama-gqa-kquant/gqa-q4_k_m.gguf")
+                                  << QStringLiteral("long-context");
+}
+
+// greedy_text.txt is llama.cpp's prompt followed by the pieces of the greedy tokens (the long-context
+// prompt is itself the 4096 ids decoded): the pieces must be the same bytes, partial UTF-8 included.
+void TokenizerTest::greedyTextDecodes()
+{
+    QFETCH(QString, gguf);
+    QFETCH(QString, model);
+    const QString path = Reference + u'/' + gguf;
+    if (!QFileInfo::exists(path))
+        QSKIP(qPrintable(path + " is absent (reference pack not installed)"));
+    const Loaded &l = loadTokenizer(path);
+    QVERIFY2(l.tokenizer, qPrintable(l.error));
+    QByteArray text;
+    if (model == QStringLiteral("long-context")) {
+        const auto ids = parseIds(readFile(TestData + QStringLiteral("/long-context.prompt_ids.txt")));
+        QCOMPARE(ids.size(), std::size_t(4096));
+        text = QByteArray::fromStdString(l.tokenizer->decode(ids));
+    } else {
+        text = readFile(TestData + u'/' + model + QStringLiteral(".prompt.txt"));
+    }
+    const QList<QByteArray> rows = readFile(TestData + u'/' + model + QStringLiteral(".greedy.tsv")).split('\n');
+    QVERIFY(rows.size() > 16);
+    for (qsizetype i = 1; i < rows.size(); ++i) {
+        if (!rows[i].isEmpty())
+            text += QByteArray::fromStdString(l.tokenizer->tokenToPiece(rows[i].split('\t').value(1).toInt()));
+    }
+    QCOMPARE(text, readFile(TestData + u'/' + model + QStringLiteral(".greedy_text.txt")));
 }
 
 void TokenizerTest::spmMergesByScoreWithByteFallback()
