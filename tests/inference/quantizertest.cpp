@@ -39,6 +39,7 @@ private Q_SLOTS:
     void randomModels_data();
     void randomModels();
     void largeShapeParameters();
+    void randomModelWithRealVocab();
     void inMemoryFloatModel();
 };
 
@@ -257,6 +258,29 @@ void QuantizerTest::largeShapeParameters()
 {
     QCOMPARE(LlamaShape::large().parameterCount(), std::int64_t(200827904)); // 200.83 M in BENCHMARKS.md
     QCOMPARE(LlamaShape::small().parameterCount(), std::int64_t(15191712)); // as small-f16.gguf
+}
+
+void QuantizerTest::randomModelWithRealVocab()
+{
+    const QString vocabPath = referenceFile("vocab/ggml-vocab-llama-spm.gguf");
+    if (!QFileInfo::exists(vocabPath))
+        QSKIP("reference pack not found: ../shared/reference/vocab is absent");
+    auto vocab = GgufFile::open(vocabPath.toStdString());
+    QVERIFY(vocab);
+    LlamaShape shape = LlamaShape::small();
+    shape.layers = 1;
+    shape.vocab = 5; // replaced by the vocab's size
+    QTemporaryDir dir;
+    const std::string path = dir.filePath("v.gguf").toStdString();
+    QVERIFY(writeRandomLlamaModel(path, shape, QuantMix::Q8_0, 1, vocab->get()));
+    auto f = GgufFile::open(path);
+    QVERIFY(f);
+    QCOMPARE((*f)->tensor("token_embd.weight")->ne[1], 32000);
+    QCOMPARE(*(*f)->getInt("llama.vocab_size"), 32000);
+    for (const std::string &key : (*vocab)->keys()) {
+        if (key.starts_with("tokenizer."))
+            QCOMPARE((*f)->describe(key), (*vocab)->describe(key));
+    }
 }
 
 void QuantizerTest::inMemoryFloatModel()
