@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -25,6 +26,7 @@ json-char ::= [^"\\\x00-\x1F] | "\\" (["\\/bfnrt] | "u" json-hex-escape)
 json-hex-escape ::= [0-9a-cA-Ce-fE-F] [0-9a-fA-F]{3} | [dD] [0-7] [0-9a-fA-F]{2}
 json-integer ::= "-"? ("0" | [1-9] [0-9]{0,15})
 json-number ::= json-integer ("." [0-9]{1,16})? ([eE] [-+]? [0-9]{1,2})?
+json-unsigned-number ::= ("0" | [1-9] [0-9]{0,15}) ("." [0-9]{1,16})? ([eE] [-+]? [0-9]{1,2})?
 json-boolean ::= "true" | "false"
 json-null ::= "null"
 json-value ::= json-object | json-array | json-string | json-number | json-boolean | json-null
@@ -84,6 +86,54 @@ std::string repetition(long long min, long long max)
     return "{" + std::to_string(min) + "," + std::to_string(max) + "}";
 }
 
+constexpr long long kLargestInteger = 9999999999999999LL; // json-integer allows 16 digits
+
+std::string digits(char lo, char hi)
+{
+    return lo == hi ? std::string("\"") + lo + "\"" : std::string("[") + lo + "-" + hi + "]";
+}
+
+// The numbers whose decimal digit strings (same length, a <= b) lie between a and b, as a GBNF expression.
+std::string sameLengthRange(const std::string &a, const std::string &b)
+{
+    const std::size_t rest = a.size() - 1;
+    const std::string any = rest ? " [0-9]{" + std::to_string(rest) + "}" : "";
+    if (a.substr(1) == std::string(rest, '0') && b.substr(1) == std::string(rest, '9'))
+        return digits(a[0], b[0]) + any;
+    if (a[0] == b[0])
+        return digits(a[0], a[0]) + " " + sameLengthRange(a.substr(1), b.substr(1));
+    std::string out = "(" + digits(a[0], a[0]) + " (" + sameLengthRange(a.substr(1), std::string(rest, '9')) + ")";
+    if (b[0] - a[0] > 1)
+        out += " | " + digits(char(a[0] + 1), char(b[0] - 1)) + any;
+    return out + " | " + digits(b[0], b[0]) + " (" + sameLengthRange(std::string(rest, '0'), b.substr(1)) + "))";
+}
+
+// Non-negative integers in [lo, hi] without leading zeros.
+std::string unsignedRange(long long lo, long long hi)
+{
+    std::string out;
+    long long power = 1; // 10^(length - 1)
+    for (std::size_t length = 1; length <= 16; ++length, power *= 10) {
+        const long long from = std::max(lo, length == 1 ? 0 : power);
+        const long long to = std::min(hi, power * 10 - 1);
+        if (from > to)
+            continue;
+        out += (out.empty() ? "" : " | ") + sameLengthRange(std::to_string(from), std::to_string(to));
+    }
+    return "(" + out + ")";
+}
+
+// Integers in [lo, hi], both within +-kLargestInteger.
+std::string integerRange(long long lo, long long hi)
+{
+    std::string out;
+    if (hi >= 0)
+        out = unsignedRange(std::max(lo, 0LL), hi);
+    if (lo < 0)
+        out += (out.empty() ? "" : " | ") + std::string("\"-\" ") + unsignedRange(std::max(1LL, -hi), -lo);
+    return "(" + out + ")";
+}
+
 class Converter
 {
 public:
@@ -108,6 +158,7 @@ private:
     std::string visitObject(const json &schema, const std::string &hint);
     std::string visitArray(const json &schema, const std::string &hint);
     std::string visitString(const json &schema);
+    std::string visitNumber(const json &schema, bool integer);
     std::string visitRef(const std::string &ref);
     std::string alternatives(const json &list, const std::string &hint);
     std::optional<long long> count(const json &schema, const char *key);
@@ -237,14 +288,52 @@ std::string Converter::visitTyped(const json &schema, const std::string &type, c
     if (type == "string")
         return visitString(schema);
     if (type == "number")
-        return "json-number";
+        return visitNumber(schema, false);
     if (type == "integer")
-        return "json-integer";
+        return visitNumber(schema, true);
     if (type == "boolean")
         return "json-boolean";
     if (type == "null")
         return "json-null";
     return fail(Error::Code::Unsupported, "unknown type '" + type + "'");
+}
+
+// Integer bounds are enforced exactly; for numbers only the sign is (minimum >= 0: no minus sign).
+std::string Converter::visitNumber(const json &schema, bool integer)
+{
+    auto bound = [&schema](const char *key) -> std::optional<double> {
+        auto it = schema.find(key);
+        return it != schema.end() && it->is_number() ? std::optional<double>(it->get<double>()) : std::nullopt;
+    };
+    const auto minimum = bound("minimum");
+    const auto maximum = bound("maximum");
+    const auto exclusiveMinimum = bound("exclusiveMinimum");
+    const auto exclusiveMaximum = bound("exclusiveMaximum");
+    if (!minimum && !maximum && !exclusiveMinimum && !exclusiveMaximum)
+        return integer ? "json-integer" : "json-number";
+    if (!integer) {
+        const bool nonNegative = (minimum && *minimum >= 0) || (exclusiveMinimum && *exclusiveMinimum >= 0);
+        return nonNegative ? "json-unsigned-number" : "json-number";
+    }
+    double lo = -double(kLargestInteger);
+    double hi = double(kLargestInteger);
+    if (minimum)
+        lo = std::max(lo, std::ceil(*minimum));
+    if (exclusiveMinimum)
+        lo = std::max(lo, std::floor(*exclusiveMinimum) + 1);
+    if (maximum)
+        hi = std::min(hi, std::floor(*maximum));
+    if (exclusiveMaximum)
+        hi = std::min(hi, std::ceil(*exclusiveMaximum) - 1);
+    if (lo > hi)
+        return fail(Error::Code::InvalidArgument, "no integer lies between the minimum and the maximum");
+    // Doubles cannot hold 16 nines exactly: clamp as integers.
+    auto clamp = [](double v) {
+        return v <= -double(kLargestInteger) ? -kLargestInteger
+            : v >= double(kLargestInteger)   ? kLargestInteger
+                                             : static_cast<long long>(v);
+    };
+    return integerRange(clamp(lo), clamp(hi));
 }
 
 std::string Converter::visitString(const json &schema)

@@ -13,8 +13,9 @@ namespace quire::inference
 // them), properties + required (properties come in schema order; optional ones may be left out; no extra
 // properties are produced), items + minItems/maxItems, string minLength/maxLength, enum, const,
 // anyOf/oneOf (oneOf is treated as anyOf), allOf with one member, local $ref (#/$defs/..., #/definitions/...,
-// recursion allowed), and `true`/{} for any value. Not enforced: numeric minimum/maximum/multipleOf,
-// string format; `pattern` is refused (Unsupported) rather than silently ignored.
+// recursion allowed), `true`/{} for any value, integer minimum/maximum/exclusiveMinimum/exclusiveMaximum
+// (exactly; within 16 digits). Numbers: only the sign of a minimum is enforced (>= 0: no minus sign).
+// Not enforced: multipleOf, string format; `pattern` is refused (Unsupported) rather than silently ignored.
 // Whitespace between tokens is allowed but bounded, so that a constrained model cannot ramble in it.
 // Every sentence parses as JSON: strings never hold raw control characters, lone surrogate escapes or
 // invalid UTF-8, numbers stay within 16 significant digits and two exponent digits.

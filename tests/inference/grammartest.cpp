@@ -197,6 +197,11 @@ bool matches(const json &v, const json &schema, const json &root)
         return std::all_of(
             v.begin(), v.end(), [&](const json &e) { return matches(e, schema.value("items", json(true)), root); });
     }
+    if (v.is_number()) {
+        const double x = v.get<double>();
+        return x >= schema.value("minimum", -1e300) && x <= schema.value("maximum", 1e300)
+            && x > schema.value("exclusiveMinimum", -1e300) && x < schema.value("exclusiveMaximum", 1e300);
+    }
     if (v.is_string()) {
         const std::size_t n = codePoints(v.get<std::string>());
         return n >= schema.value("minLength", 0u) && n <= schema.value("maxLength", 1u << 30);
@@ -219,6 +224,8 @@ private Q_SLOTS:
     void deepNestingCompactsCaches();
     void schemaAcceptance_data();
     void schemaAcceptance();
+    void integerRanges_data();
+    void integerRanges();
     void schemaErrors_data();
     void schemaErrors();
     void schemaRandomWalk_data();
@@ -467,6 +474,48 @@ void GrammarTest::schemaAcceptance()
     QCOMPARE(ok, accepted);
 }
 
+void GrammarTest::integerRanges_data()
+{
+    QTest::addColumn<QString>("bounds");
+    QTest::addColumn<qlonglong>("lo");
+    QTest::addColumn<qlonglong>("hi");
+    QTest::newRow("small") << R"("minimum":3,"maximum":7)" << 3LL << 7LL;
+    QTest::newRow("across lengths") << R"("minimum":-15,"maximum":123)" << -15LL << 123LL;
+    QTest::newRow("exclusive") << R"("exclusiveMinimum":9,"exclusiveMaximum":200)" << 10LL << 199LL;
+    QTest::newRow("fractional bounds") << R"("minimum":-2.5,"maximum":99.9)" << -2LL << 99LL;
+    QTest::newRow("negative only") << R"("minimum":-250,"maximum":-17)" << -250LL << -17LL;
+    QTest::newRow("non-negative") << R"("minimum":0)" << 0LL << 9999999999999999LL;
+    QTest::newRow("upper only") << R"("maximum":-3)" << -9999999999999999LL << -3LL;
+    QTest::newRow("one value") << R"("minimum":42,"maximum":42)" << 42LL << 42LL;
+    QTest::newRow("ragged") << R"("minimum":1234,"maximum":56789)" << 1234LL << 56789LL;
+}
+
+// Every integer near the bounds (and a sweep) is accepted exactly when it lies in the range.
+void GrammarTest::integerRanges()
+{
+    QFETCH(QString, bounds);
+    QFETCH(qlonglong, lo);
+    QFETCH(qlonglong, hi);
+    auto gbnf = jsonSchemaToGrammar("{\"type\":\"integer\"," + bounds.toStdString() + "}");
+    QVERIFY2(gbnf, gbnf ? "" : gbnf.error().message.c_str());
+    auto grammar = Grammar::create(*gbnf, nullptr);
+    QVERIFY2(grammar, grammar ? "" : (grammar.error().message + "\n" + *gbnf).c_str());
+    std::vector<long long> probes;
+    for (long long v = -400; v <= 400; ++v)
+        probes.push_back(v);
+    for (long long edge : { lo, hi })
+        for (long long d = -3; d <= 3; ++d)
+            probes.push_back(edge + d);
+    for (long long v : { 999LL, 1000LL, 9999LL, 10000LL, 56790LL, 99999LL, 123456789LL, 9999999999999999LL })
+        probes.insert(probes.end(), { v, -v });
+    for (long long v : probes) {
+        (*grammar)->reset();
+        const bool ok = (*grammar)->acceptText(std::to_string(v)) && (*grammar)->isComplete();
+        const bool inRange = v >= lo && v <= hi && std::llabs(v) <= 9999999999999999LL;
+        QVERIFY2(ok == inRange, qPrintable(QStringLiteral("%1 %2").arg(v).arg(ok ? "accepted" : "rejected")));
+    }
+}
+
 void GrammarTest::schemaErrors_data()
 {
     QTest::addColumn<QString>("schema");
@@ -483,6 +532,8 @@ void GrammarTest::schemaErrors_data()
                                 << "only local $ref";
     QTest::newRow("required unknown") << R"({"type":"object","properties":{"a":{}},"required":["b"]})"
                                       << "not described";
+    QTest::newRow("empty integer range") << R"({"type":"integer","minimum":5,"maximum":4.5})"
+                                         << "no integer lies";
     QTest::newRow("minmax") << R"({"type":"array","minItems":3,"maxItems":2})"
                             << "maxItems is below minItems";
 }
@@ -513,6 +564,9 @@ void GrammarTest::schemaRandomWalk_data()
         "$ref":"#/$defs/node"})";
     QTest::newRow("any value") << R"({"type":"object","properties":{"data":{}},"required":["data"]})";
     QTest::newRow("free object") << R"({"type":"object"})";
+    QTest::newRow("bounded numbers")
+        << R"({"type":"array","maxItems":6,"items":{"anyOf":[{"type":"integer","minimum":-5,"maximum":250},
+        {"type":"integer","exclusiveMinimum":1000},{"type":"number","minimum":0}]}})";
 }
 
 void GrammarTest::schemaRandomWalk()
