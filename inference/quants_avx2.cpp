@@ -76,8 +76,12 @@ void quantizeQ8_KAvx2(const float *x, BlockQ8_K *y, std::int64_t nb)
         }
         // The signed value of the first element with the largest magnitude, as the scalar loop finds it.
         int first = 0;
-        while (std::fabs(x[first]) != amax)
+        while (first < QK_K && std::fabs(x[first]) != amax)
             ++first;
+        if (first == QK_K) { // NaNs confuse the vector maximum: let the scalar code decide
+            quantizeQ8_K(x, y + i, 1);
+            continue;
+        }
         const float iscale = -127.f / x[first];
         const __m256 scale = _mm256_set1_ps(iscale);
         for (int j = 0; j < QK_K; j += 32)
