@@ -8,6 +8,7 @@
 #include "vocab.h"
 
 #include <algorithm>
+#include <bitset>
 #include <cctype>
 #include <optional>
 
@@ -18,6 +19,31 @@ namespace
 {
 
 constexpr std::string_view SpaceMarker = "\xE2\x96\x81"; // "▁", SentencePiece's space
+
+// Which bytes and byte pairs occur in a text: most special tokens are ruled out without a search.
+class BytePairSet
+{
+public:
+    explicit BytePairSet(std::string_view text)
+    {
+        for (std::size_t i = 0; i < text.size(); ++i) {
+            const auto b = static_cast<unsigned char>(text[i]);
+            m_bytes.set(b);
+            if (i + 1 < text.size())
+                m_pairs.set((std::size_t { b } << 8) | static_cast<unsigned char>(text[i + 1]));
+        }
+    }
+    bool mayContain(std::string_view s) const
+    {
+        const auto b = static_cast<unsigned char>(s[0]);
+        return s.size() == 1 ? m_bytes.test(b)
+                             : m_pairs.test((std::size_t { b } << 8) | static_cast<unsigned char>(s[1]));
+    }
+
+private:
+    std::bitset<256> m_bytes;
+    std::bitset<65536> m_pairs;
+};
 
 bool isAsciiSpace(char c)
 {
@@ -78,12 +104,16 @@ void Tokenizer::Impl::partition(std::string_view text, bool parseSpecial, std::v
 {
     fragments.assign(1, Fragment { -1, 0, text.size() });
     std::vector<Fragment> next;
+    // Vocabs with hundreds of special tokens (DeepSeek, Gemma) would search the text for each.
+    std::optional<BytePairSet> present;
+    if (vocab.specialTokens().size() > 8)
+        present.emplace(text);
     for (const std::int32_t id : vocab.specialTokens()) {
         const VocabToken &token = vocab.token(id);
         if (!parseSpecial && token.type != TokenType::UserDefined)
             continue;
         const std::string_view s = token.text;
-        if (text.find(s) == std::string_view::npos)
+        if ((present && !present->mayContain(s)) || text.find(s) == std::string_view::npos)
             continue;
         next.clear();
         for (const Fragment &f : fragments) {
