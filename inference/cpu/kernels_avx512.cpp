@@ -32,11 +32,132 @@ inline __m512i load2x256(const void *lo, const void *hi)
         1);
 }
 
-// Q8_0 x Q8_0, two blocks per 512-bit step. VNNI multiplies unsigned by signed bytes, so the weight's sign
-// moves onto the activation. The activation scales of a column tile are expanded once per call (they are
-// reused by every weight row of the chunk).
+// Q8_0 / Q4_0 weights against Q8_0 activations, two 32-value blocks per 512-bit step. VNNI multiplies
+// unsigned by signed bytes, so weights are made unsigned with an offset (Q8_0: +128, Q4_0: its stored
+// nibble, i.e. +8) whose contribution, offset x sum(activations), is subtracted through the accumulator's
+// starting value. Activation scales and those corrections are prepared once per column tile and reused by
+// every weight row of the chunk.
 constexpr int kMaxPairs = 256; // rows up to 16384 values take the fast path
-alignas(64) thread_local float t_actScales[kMaxCols][kMaxPairs][16];
+struct PreparedPair {
+    __m512i qs; // the 64 activation values of the two blocks, contiguous
+    __m512 scale; // activation d of the two blocks, 8 lanes each
+    __m512i minus; // -offset x (sum of the 4 activations of each lane)
+};
+alignas(64) thread_local PreparedPair t_prepared[kMaxCols][kMaxPairs];
+
+// Lane indices that spread scales 2p and 2p+1 of a 16-scale vector over the low and high 8 lanes.
+alignas(64) const int kPairIndex[8][16] = {
+    { 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1 },
+    { 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3 },
+    { 4, 4, 4, 4, 4, 4, 4, 4, 5, 5, 5, 5, 5, 5, 5, 5 },
+    { 6, 6, 6, 6, 6, 6, 6, 6, 7, 7, 7, 7, 7, 7, 7, 7 },
+    { 8, 8, 8, 8, 8, 8, 8, 8, 9, 9, 9, 9, 9, 9, 9, 9 },
+    { 10, 10, 10, 10, 10, 10, 10, 10, 11, 11, 11, 11, 11, 11, 11, 11 },
+    { 12, 12, 12, 12, 12, 12, 12, 12, 13, 13, 13, 13, 13, 13, 13, 13 },
+    { 14, 14, 14, 14, 14, 14, 14, 14, 15, 15, 15, 15, 15, 15, 15, 15 },
+};
+
+// The F16 scales of 16 consecutive blocks (the first at `first`, blocks `stride` bytes apart) as floats.
+inline __m512 gatherHalfScales(const ggml_half *first, int stride)
+{
+    const __m512i offsets = _mm512_mullo_epi32(
+        _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15), _mm512_set1_epi32(stride));
+    const __m512i raw = _mm512_i32gather_epi32(offsets, first, 1);
+    return _mm512_cvtph_ps(_mm512_cvtepi32_epi16(raw));
+}
+
+template <int NC> void prepareActivations(const std::uint8_t *a, std::size_t aStride, std::int64_t pairs, int offset)
+{
+    const __m512i off = _mm512_set1_epi8(static_cast<char>(offset));
+    for (int c = 0; c < NC; ++c) {
+        const auto *yb = reinterpret_cast<const BlockQ8_0 *>(a + c * aStride);
+        for (std::int64_t p = 0; p < pairs; ++p) {
+            const __m512i qa = load2x256(yb[2 * p].qs, yb[2 * p + 1].qs);
+            t_prepared[c][p].qs = qa;
+            t_prepared[c][p].scale = pairScale(_cvtsh_ss(yb[2 * p].d), _cvtsh_ss(yb[2 * p + 1].d));
+            t_prepared[c][p].minus
+                = _mm512_sub_epi32(_mm512_setzero_si512(), _mm512_dpbusd_epi32(_mm512_setzero_si512(), off, qa));
+        }
+    }
+}
+
+struct UnsignedQ8_0 {
+    static constexpr int offset = 128;
+    static __m512i decode(const BlockQ8_0 &b0, const BlockQ8_0 &b1)
+    {
+        return _mm512_xor_si512(load2x256(b0.qs, b1.qs), _mm512_set1_epi8(static_cast<char>(0x80)));
+    }
+};
+
+struct UnsignedQ4_0 {
+    static constexpr int offset = 8;
+    static __m512i decode(const BlockQ4_0 &b0, const BlockQ4_0 &b1)
+    {
+        const __m256i t
+            = _mm256_inserti128_si256(_mm256_castsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i *>(b0.qs))),
+                _mm_loadu_si128(reinterpret_cast<const __m128i *>(b1.qs)),
+                1);
+        const __m256i m = _mm256_set1_epi8(0x0f);
+        // [lo0 lo1 hi0 hi1] -> [lo0 hi0 lo1 hi1], the element order of the activations.
+        const __m512i z = _mm512_inserti64x4(
+            _mm512_castsi256_si512(_mm256_and_si256(t, m)), _mm256_and_si256(_mm256_srli_epi16(t, 4), m), 1);
+        return _mm512_shuffle_i64x2(z, z, _MM_SHUFFLE(3, 1, 2, 0));
+    }
+};
+
+template <int NC, typename Block, typename Decode, typename Fallback>
+void gemmPairs(std::int64_t k,
+    const std::uint8_t *w,
+    std::size_t wStride,
+    int nRows,
+    const std::uint8_t *a,
+    std::size_t aStride,
+    float *y,
+    std::size_t yStride,
+    Fallback fallback)
+{
+    const std::int64_t nb = k / QK8_0;
+    const std::int64_t pairs = nb / 2;
+    if (pairs > kMaxPairs) {
+        gemmBlock32<NC, Block>(k, w, wStride, nRows, a, aStride, y, yStride, fallback);
+        return;
+    }
+    prepareActivations<NC>(a, aStride, pairs, Decode::offset);
+    for (int r = 0; r < nRows; ++r) {
+        const auto *x = reinterpret_cast<const Block *>(w + r * wStride);
+        __m512 acc[NC];
+        for (int c = 0; c < NC; ++c)
+            acc[c] = _mm512_setzero_ps();
+        __m512 scales16 = _mm512_setzero_ps();
+        for (std::int64_t p = 0; p < pairs; ++p) {
+            const __m512i qw = Decode::decode(x[2 * p], x[2 * p + 1]);
+            // The weight scales of 16 blocks come in with one gather; each pair then takes its two.
+            if (p % 8 == 0 && p + 8 <= pairs)
+                scales16 = gatherHalfScales(&x[2 * p].d, static_cast<int>(sizeof(Block)));
+            const __m512 dw = p + 8 - p % 8 <= pairs
+                ? _mm512_permutexvar_ps(_mm512_load_si512(kPairIndex[p % 8]), scales16)
+                : pairScale(_cvtsh_ss(x[2 * p].d), _cvtsh_ss(x[2 * p + 1].d));
+            for (int c = 0; c < NC; ++c) {
+                const PreparedPair &pp = t_prepared[c][p];
+                const __m512i dot = _mm512_dpbusd_epi32(pp.minus, qw, pp.qs);
+                acc[c] = _mm512_fmadd_ps(_mm512_mul_ps(dw, pp.scale), _mm512_cvtepi32_ps(dot), acc[c]);
+            }
+        }
+        if (nb % 2) { // an odd last block: the 256-bit signed kernel
+            const Block &xl = x[nb - 1];
+            const __m256i qw = fallback(xl);
+            const float dw = _cvtsh_ss(xl.d);
+            for (int c = 0; c < NC; ++c) {
+                const auto &yl = reinterpret_cast<const BlockQ8_0 *>(a + c * aStride)[nb - 1];
+                const __m256i qa = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(yl.qs));
+                const __m256 t = _mm256_mul_ps(_mm256_set1_ps(dw * _cvtsh_ss(yl.d)), _mm256_cvtepi32_ps(dotS8(qw, qa)));
+                acc[c] = _mm512_add_ps(acc[c], _mm512_insertf32x8(_mm512_setzero_ps(), t, 0));
+            }
+        }
+        for (int c = 0; c < NC; ++c)
+            y[c * yStride + r] = _mm512_reduce_add_ps(acc[c]);
+    }
+}
 
 template <int NC>
 void gemmQ8_0x2(std::int64_t k,
@@ -48,51 +169,20 @@ void gemmQ8_0x2(std::int64_t k,
     float *y,
     std::size_t yStride)
 {
-    const std::int64_t nb = k / QK8_0;
-    const std::int64_t pairs = nb / 2;
-    if (pairs > kMaxPairs) {
-        gemmBlock32<NC, BlockQ8_0>(k, w, wStride, nRows, a, aStride, y, yStride, DecodeQ8_0 {});
-        return;
-    }
-    for (int c = 0; c < NC; ++c) {
-        const auto *yb = reinterpret_cast<const BlockQ8_0 *>(a + c * aStride);
-        for (std::int64_t p = 0; p < pairs; ++p)
-            _mm512_store_ps(t_actScales[c][p], pairScale(_cvtsh_ss(yb[2 * p].d), _cvtsh_ss(yb[2 * p + 1].d)));
-    }
-    const __m512i zero = _mm512_setzero_si512();
-    for (int r = 0; r < nRows; ++r) {
-        const auto *x = reinterpret_cast<const BlockQ8_0 *>(w + r * wStride);
-        __m512 acc[NC];
-        for (int c = 0; c < NC; ++c)
-            acc[c] = _mm512_setzero_ps();
-        for (std::int64_t p = 0; p < pairs; ++p) {
-            const BlockQ8_0 &x0 = x[2 * p];
-            const BlockQ8_0 &x1 = x[2 * p + 1];
-            const __m512i qw = load2x256(x0.qs, x1.qs);
-            const __mmask64 neg = _mm512_movepi8_mask(qw);
-            const __m512i aw = _mm512_abs_epi8(qw);
-            const __m512 dw = pairScale(_cvtsh_ss(x0.d), _cvtsh_ss(x1.d));
-            for (int c = 0; c < NC; ++c) {
-                const auto *yb = reinterpret_cast<const BlockQ8_0 *>(a + c * aStride) + 2 * p;
-                __m512i qa = load2x256(yb[0].qs, yb[1].qs);
-                qa = _mm512_mask_sub_epi8(qa, neg, zero, qa);
-                const __m512i dot = _mm512_dpbusd_epi32(zero, aw, qa);
-                const __m512 s = _mm512_mul_ps(dw, _mm512_load_ps(t_actScales[c][p]));
-                acc[c] = _mm512_fmadd_ps(s, _mm512_cvtepi32_ps(dot), acc[c]);
-            }
-        }
-        for (int c = 0; c < NC; ++c) {
-            float sum = _mm512_reduce_add_ps(acc[c]);
-            if (nb % 2) {
-                const BlockQ8_0 &xl = x[nb - 1];
-                const auto &yl = reinterpret_cast<const BlockQ8_0 *>(a + c * aStride)[nb - 1];
-                const __m256i qw = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(xl.qs));
-                const __m256i qa = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(yl.qs));
-                sum += static_cast<float>(hsumInt(dotS8(qw, qa))) * _cvtsh_ss(xl.d) * _cvtsh_ss(yl.d);
-            }
-            y[c * yStride + r] = sum;
-        }
-    }
+    gemmPairs<NC, BlockQ8_0, UnsignedQ8_0>(k, w, wStride, nRows, a, aStride, y, yStride, DecodeQ8_0 {});
+}
+
+template <int NC>
+void gemmQ4_0x2(std::int64_t k,
+    const std::uint8_t *w,
+    std::size_t wStride,
+    int nRows,
+    const std::uint8_t *a,
+    std::size_t aStride,
+    float *y,
+    std::size_t yStride)
+{
+    gemmPairs<NC, BlockQ4_0, UnsignedQ4_0>(k, w, wStride, nRows, a, aStride, y, yStride, DecodeQ4_0 {});
 }
 
 // 32 int16 lanes: the first 16 hold lo, the last 16 hi.
@@ -320,6 +410,7 @@ void gemmWide(std::int64_t k,
         }                                                                                                              \
     };
 QUIRE_TILE(TQ8_0, gemmQ8_0x2)
+QUIRE_TILE(TQ4_0, gemmQ4_0x2)
 QUIRE_TILE(TQ4_K, gemmQ4Kx512)
 QUIRE_TILE(TQ6_K, gemmQ6Kx512)
 #undef QUIRE_TILE
@@ -331,6 +422,7 @@ void fillAvx512Kernels(KernelSet &set)
     fillAvx512Base(set);
     set.columnTile = kMaxCols;
     set.gemm[static_cast<int>(WeightSlot::Q8_0)] = gemmWide<TQ8_0>;
+    set.gemm[static_cast<int>(WeightSlot::Q4_0)] = gemmWide<TQ4_0>;
     set.gemm[static_cast<int>(WeightSlot::Q4_K)] = gemmWide<TQ4_K>;
     set.gemm[static_cast<int>(WeightSlot::Q6_K)] = gemmWide<TQ6_K>;
 }
