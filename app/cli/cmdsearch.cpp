@@ -1,0 +1,118 @@
+// quire search LIB "query": full-text search over a library's sentences.
+#include "command.h"
+#include "store/rankedsearch.h"
+
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QTextStream>
+#include <unistd.h>
+
+namespace
+{
+
+using namespace quire;
+
+// The snippet with its matched terms in bold on a terminal, «between guillemets» otherwise.
+QString marked(const store::SearchHit &hit, bool terminal)
+{
+    const QString open = terminal ? QStringLiteral("\033[1m") : QStringLiteral("«");
+    const QString close = terminal ? QStringLiteral("\033[0m") : QStringLiteral("»");
+    QString out = hit.snippet;
+    for (auto it = hit.highlights.rbegin(); it != hit.highlights.rend(); ++it) {
+        out.insert(it->first + it->second, close);
+        out.insert(it->first, open);
+    }
+    return out.simplified();
+}
+
+QJsonObject toJson(const store::SearchHit &hit)
+{
+    QJsonArray highlights;
+    for (const auto &[offset, length] : hit.highlights)
+        highlights.append(QJsonArray { offset, length });
+    return { { QStringLiteral("document"), qint64(hit.documentId) },
+        { QStringLiteral("path"), hit.path },
+        { QStringLiteral("title"), hit.title },
+        { QStringLiteral("page"), hit.page },
+        { QStringLiteral("sentence"), qint64(hit.sentenceId) },
+        { QStringLiteral("start"), hit.start },
+        { QStringLiteral("end"), hit.end },
+        { QStringLiteral("snippet"), hit.snippet },
+        { QStringLiteral("highlights"), highlights },
+        { QStringLiteral("score"), hit.score } };
+}
+
+int run(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Search a library's text. FTS5 syntax: words, \"exact phrases\", AND/OR/NOT, prefix*; Chinese and "
+        "Japanese work as typed. Exact duplicates are left out (their original is shown)."));
+    parser.addPositionalArgument(QStringLiteral("LIB"), QStringLiteral("The library file."));
+    parser.addPositionalArgument(QStringLiteral("QUERY"), QStringLiteral("What to look for."));
+    parser.addOption({ QStringLiteral("limit"), QStringLiteral("Results to show (default 20)."), "N", "20" });
+    parser.addOption({ QStringLiteral("doc"), QStringLiteral("Only in this document (its id)."), "ID" });
+    parser.addOption(
+        { QStringLiteral("type"), QStringLiteral("Only documents of this type (pdf, text, eml ...)."), "T" });
+    parser.addOption({ QStringLiteral("all"), QStringLiteral("Include exact duplicates and rank every match.") });
+    cli::Context ctx;
+    int code = 0;
+    if (!ctx.parse(parser, arguments, 2, &code))
+        return code;
+    const QStringList positional = parser.positionalArguments();
+    store::RankedSearchOptions options;
+    bool ok = true;
+    options.limit = parser.value(QStringLiteral("limit")).toInt(&ok);
+    if (!ok || options.limit <= 0)
+        return ctx.fail(cli::ExitUsage, QStringLiteral("--limit needs a positive number"));
+    if (parser.isSet(QStringLiteral("doc"))) {
+        options.documentId = parser.value(QStringLiteral("doc")).toLongLong(&ok);
+        if (!ok)
+            return ctx.fail(cli::ExitUsage, QStringLiteral("--doc needs a document id (see 'quire info')"));
+    }
+    options.type = parser.value(QStringLiteral("type"));
+    if (parser.isSet(QStringLiteral("all"))) {
+        options.includeDuplicates = true;
+        options.candidateLimit = 0;
+    }
+    auto library = store::Library::open(positional.at(0));
+    if (!library)
+        return ctx.fail(library.error());
+    QElapsedTimer timer;
+    timer.start();
+    auto result = store::rankedSearch(**library, positional.mid(1).join(QLatin1Char(' ')), options);
+    if (!result)
+        return ctx.fail(result.error());
+    const double ms = timer.nsecsElapsed() / 1e6;
+    if (ctx.json()) {
+        QJsonArray hits;
+        for (const store::SearchHit &hit : result->hits)
+            hits.append(toJson(hit));
+        ctx.printJson(QJsonObject { { QStringLiteral("query"), positional.mid(1).join(QLatin1Char(' ')) },
+            { QStringLiteral("hits"), hits },
+            { QStringLiteral("ranked"), qint64(result->candidates) },
+            { QStringLiteral("truncated"), result->truncated },
+            { QStringLiteral("milliseconds"), ms } });
+        return cli::ExitOk;
+    }
+    QTextStream out(stdout);
+    const bool terminal = isatty(STDOUT_FILENO) != 0;
+    for (const store::SearchHit &hit : result->hits) {
+        const QString name = hit.title.isEmpty() ? hit.path.section(QLatin1Char('/'), -1) : hit.title;
+        out << '[' << hit.documentId << "] " << name << ", p. " << hit.page << "  (" << hit.path << ")\n    "
+            << marked(hit, terminal) << "\n";
+    }
+    if (result->hits.empty())
+        out << "No matches.\n";
+    else if (result->truncated)
+        out << QStringLiteral("(best of the first %1 matches, %2 ms; --all ranks every match)\n")
+                   .arg(result->candidates)
+                   .arg(ms, 0, 'f', 1);
+    return cli::ExitOk;
+}
+
+const bool registered
+    = cli::registerCommand({ QStringLiteral("search"), QStringLiteral("Search a library's text"), run });
+
+} // namespace

@@ -1,0 +1,162 @@
+#include "rankedsearch.h"
+
+#include "database.h"
+#include "util/textutil.h"
+
+#include <algorithm>
+
+namespace quire::store
+{
+
+namespace
+{
+
+struct Candidate {
+    std::int64_t id;
+    double rank; // bm25(): lower is better
+};
+
+// snippet() marks terms with \x02 ... \x03 in the search form (CJK spaced apart): undo the spacing
+// and turn the marks into highlight ranges.
+void setSnippet(const QString &marked, SearchHit &hit)
+{
+    QString out;
+    out.reserve(marked.size());
+    int highlightStart = -1;
+    auto isMark = [](QChar c) { return c == QChar(0x02) || c == QChar(0x03); };
+    auto cjkNear = [&](qsizetype j, int step) {
+        while (j >= 0 && j < marked.size() && isMark(marked.at(j)))
+            j += step;
+        return j >= 0 && j < marked.size() && util::isCjk(marked.at(j).unicode());
+    };
+    for (qsizetype i = 0; i < marked.size(); ++i) {
+        const QChar c = marked.at(i);
+        if (c == QChar(0x02)) {
+            highlightStart = static_cast<int>(out.size());
+        } else if (c == QChar(0x03)) {
+            if (highlightStart >= 0)
+                hit.highlights.emplace_back(highlightStart, static_cast<int>(out.size()) - highlightStart);
+            highlightStart = -1;
+        } else if (c != QLatin1Char(' ') || !(out.isEmpty() || cjkNear(i + 1, 1) || cjkNear(i - 1, -1))) {
+            out.append(c);
+        }
+    }
+    hit.snippet = out;
+}
+
+Error queryError(const QString &query, const Error &e)
+{
+    if (e.code == Error::Code::Internal)
+        return Error { Error::Code::InvalidArgument, "cannot search for '" + query.toStdString() + "': " + e.message };
+    return e;
+}
+
+Expected<std::pair<std::int64_t, std::int64_t>> sentenceRange(Database &db, std::int64_t documentId)
+{
+    auto st = db.prepare("SELECT coalesce(min(id), 0), coalesce(max(id), -1) FROM sentences WHERE document_id = ?1");
+    if (!st)
+        return std::unexpected(st.error());
+    if (auto row = st->bind(1, documentId).step(); !row)
+        return std::unexpected(row.error());
+    return std::pair(st->int64(0), st->int64(1));
+}
+
+Expected<std::vector<Candidate>> candidates(Database &db, const QString &fts, const RankedSearchOptions &options)
+{
+    std::int64_t low = 0;
+    std::int64_t high = std::numeric_limits<std::int64_t>::max();
+    if (options.documentId) {
+        auto range = sentenceRange(db, *options.documentId);
+        if (!range)
+            return std::unexpected(range.error());
+        std::tie(low, high) = *range;
+    }
+    auto st = db.prepare("SELECT rowid, bm25(sentences_fts) FROM sentences_fts WHERE sentences_fts MATCH ?1 "
+                         "AND rowid BETWEEN ?2 AND ?3 LIMIT ?4");
+    if (!st)
+        return std::unexpected(st.error());
+    st->bind(1, fts).bind(2, low).bind(3, high).bind(4, options.candidateLimit > 0 ? options.candidateLimit : -1);
+    std::vector<Candidate> list;
+    for (;;) {
+        auto row = st->step();
+        if (!row)
+            return std::unexpected(row.error());
+        if (!*row)
+            break;
+        list.push_back({ st->int64(0), st->real(1) });
+    }
+    return list;
+}
+
+// Fills the hit for sentence `id` when it passes the filters; false when it does not.
+Expected<bool> fillHit(
+    Database &db, Statement &row, const RankedSearchOptions &options, std::int64_t id, SearchHit &hit)
+{
+    row.bind(1, id);
+    auto found = row.step();
+    if (!found)
+        return std::unexpected(found.error());
+    const bool keep = *found && (!options.documentId || row.int64(1) == *options.documentId)
+        && (options.type.isEmpty() || row.text(7) == options.type)
+        && (options.includeDuplicates || row.text(8) != QLatin1String("duplicate"));
+    if (keep) {
+        hit.sentenceId = row.int64(0);
+        hit.documentId = row.int64(1);
+        hit.page = static_cast<int>(row.int64(2));
+        hit.start = static_cast<int>(row.int64(3));
+        hit.end = static_cast<int>(row.int64(4));
+        hit.path = row.text(5);
+        hit.title = row.text(6);
+    }
+    row.reset();
+    (void)db;
+    return keep;
+}
+
+} // namespace
+
+Expected<RankedSearchResult> rankedSearch(Library &library, const QString &query, const RankedSearchOptions &options)
+{
+    RankedSearchResult result;
+    const QString fts = util::ftsQuery(query.trimmed());
+    if (fts.isEmpty())
+        return result;
+    Database &db = library.database();
+    auto list = candidates(db, fts, options);
+    if (!list)
+        return std::unexpected(queryError(query, list.error()));
+    result.candidates = static_cast<std::int64_t>(list->size());
+    result.truncated = options.candidateLimit > 0 && result.candidates >= options.candidateLimit;
+    std::sort(list->begin(), list->end(), [](const Candidate &a, const Candidate &b) {
+        return a.rank < b.rank || (a.rank == b.rank && a.id < b.id);
+    });
+    auto row = db.prepare("SELECT s.id, s.document_id, s.page, s.start, s.end, d.path, coalesce(d.title, ''), d.type, "
+                          "d.status FROM sentences s JOIN documents d ON d.id = s.document_id WHERE s.id = ?1");
+    auto snippet = db.prepare("SELECT snippet(sentences_fts, 0, char(2), char(3), '…', 32) FROM sentences_fts "
+                              "WHERE sentences_fts MATCH ?1 AND rowid = ?2");
+    if (!row)
+        return std::unexpected(row.error());
+    if (!snippet)
+        return std::unexpected(snippet.error());
+    int skipped = 0;
+    for (const Candidate &c : *list) {
+        if (static_cast<int>(result.hits.size()) >= options.limit)
+            break;
+        SearchHit hit;
+        auto keep = fillHit(db, *row, options, c.id, hit);
+        if (!keep)
+            return std::unexpected(keep.error());
+        if (!*keep || skipped++ < options.offset)
+            continue;
+        snippet->bind(1, fts).bind(2, c.id);
+        if (auto found = snippet->step(); !found)
+            return std::unexpected(queryError(query, found.error()));
+        setSnippet(snippet->text(0), hit);
+        snippet->reset();
+        hit.score = -c.rank;
+        result.hits.push_back(std::move(hit));
+    }
+    return result;
+}
+
+} // namespace quire::store
