@@ -303,13 +303,13 @@ HtmlText Extractor::run()
     }
     closeHeading();
     QString text = m_builder.finish();
-    // Remove the heading markers, shifting offsets, and read each heading's text.
+    // Remove the heading markers (every U+200B left is one, in order), shifting offsets, and read each
+    // heading's text.
+    text.remove(QChar(0x200B));
     std::vector<ParsedSection> sections;
     int removed = 0;
     for (ParsedSection &s : m_result.sections) {
-        s.offset -= removed;
-        text.remove(s.offset, 1);
-        ++removed;
+        s.offset -= removed++;
         const qsizetype eol = text.indexOf(QLatin1Char('\n'), s.offset);
         s.title = text.mid(s.offset, (eol < 0 ? text.size() : eol) - s.offset).simplified();
         if (!s.title.isEmpty())

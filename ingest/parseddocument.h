@@ -57,6 +57,7 @@ struct ReadOptions {
     int maxMembers = 100000; // archives: members of one archive (directories included)
     int depth = 0; // nesting of this input: 0 for a file the user gave
     int maxDepth = 16; // containers nested deeper are refused (too_large)
+    int threads = 0; // PDF pages extracted in parallel: 0 = one per core, 1 = serial
 };
 
 } // namespace quire::ingest

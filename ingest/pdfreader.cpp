@@ -5,7 +5,9 @@
 #include "ingest/pdftextlayout.h"
 
 #include <QDateTime>
+#include <QThread>
 #include <cstring>
+#include <thread>
 
 namespace quire::ingest
 {
@@ -16,6 +18,7 @@ namespace
 constexpr double OcrDpi = 300;
 constexpr double BlankCheckDpi = 24;
 constexpr int MinLettersPerPage = 12;
+constexpr int MinPagesPerThread = 8;
 constexpr double MinInkShareEmptyPage = 0.001;
 constexpr double MinInkShare = 0.02; // crop marks and rules stay below; scans and pictures of text do not
 
@@ -133,11 +136,43 @@ void ocrPage(const Poppler::Page &page, OcrEngine &engine, ParsedPage *out)
     out->lowTextYield = PdfReader::isLowYield(out->text);
 }
 
+// Poppler's text extraction is the cost; a Poppler::Document is not thread-safe, so each extra thread opens
+// its own from the same bytes and takes every n-th page.
+std::vector<std::vector<PdfLine>> extractLines(
+    Poppler::Document &doc, const QByteArray &data, const ReadOptions &options)
+{
+    const int count = doc.numPages();
+    std::vector<std::vector<PdfLine>> lines(static_cast<size_t>(count));
+    const int threads = std::clamp(
+        options.threads > 0 ? options.threads : QThread::idealThreadCount(), 1, std::max(1, count / MinPagesPerThread));
+    std::vector<std::unique_ptr<Poppler::Document>> copies;
+    for (int t = 1; t < threads; ++t) {
+        auto copy = openPdfDocument(data, QString(), options.password);
+        if (!copy)
+            break; // fewer threads then
+        copies.push_back(std::move(*copy));
+    }
+    const int used = int(copies.size()) + 1;
+    auto work = [&lines, count, used](Poppler::Document *d, int first) {
+        for (int i = first; i < count; i += used)
+            if (std::unique_ptr<Poppler::Page> page = d->page(i))
+                lines[size_t(i)] = readLines(*page);
+    };
+    std::vector<std::thread> workers;
+    for (int t = 1; t < used; ++t)
+        workers.emplace_back(work, copies[size_t(t - 1)].get(), t);
+    work(&doc, 0);
+    for (std::thread &w : workers)
+        w.join();
+    return lines;
+}
+
 class PageExtractor
 {
 public:
-    PageExtractor(Poppler::Document &doc, const ReadOptions &options)
+    PageExtractor(Poppler::Document &doc, const QByteArray &data, const ReadOptions &options)
         : m_doc(doc)
+        , m_data(data)
         , m_options(options)
     {
     }
@@ -147,21 +182,25 @@ private:
     void handleLowYield(const Poppler::Page &page, ParsedPage *out);
 
     Poppler::Document &m_doc;
+    const QByteArray &m_data;
     const ReadOptions &m_options;
     std::unique_ptr<OcrEngine> m_ocr;
 };
 
 void PageExtractor::handleLowYield(const Poppler::Page &page, ParsedPage *out)
 {
-    // Garbage text covers its own ink, so only sparse pages are judged by the ink left outside their words.
+    const bool ocrPossible = m_options.ocr && OcrEngine::available();
     // A page with no text at all is a scan as soon as anything is printed on it; one with a few words needs
-    // more ink outside them (a picture of text), not just crop marks and rules.
+    // more ink outside them (a picture of text), not just crop marks and rules. Rendering costs as much as
+    // extracting, so a few words without OCR to run are taken as a short page of real text.
     if (PdfReader::assessText(out->text) == PdfReader::TextYield::Sparse) {
+        if (!out->words.empty() && !ocrPossible)
+            return;
         const double threshold = out->words.empty() ? MinInkShareEmptyPage : MinInkShare;
         if (inkOutsideWords(page, out->words) < threshold)
             return;
     }
-    if (!m_options.ocr || !OcrEngine::available()) {
+    if (!ocrPossible) {
         out->lowTextYield = true;
         return;
     }
@@ -173,14 +212,10 @@ void PageExtractor::handleLowYield(const Poppler::Page &page, ParsedPage *out)
 std::vector<ParsedPage> PageExtractor::run()
 {
     const int count = m_doc.numPages();
-    std::vector<std::vector<PdfLine>> lines(static_cast<size_t>(count));
+    std::vector<std::vector<PdfLine>> lines = extractLines(m_doc, m_data, m_options);
     HyphenLexicon lexicon;
-    for (int i = 0; i < count; ++i) {
-        if (std::unique_ptr<Poppler::Page> page = m_doc.page(i)) {
-            lines[size_t(i)] = readLines(*page);
-            lexicon.add(lines[size_t(i)]);
-        }
-    }
+    for (const std::vector<PdfLine> &pageLines : lines)
+        lexicon.add(pageLines);
     std::vector<ParsedPage> pages(static_cast<size_t>(count));
     for (int i = 0; i < count; ++i) {
         std::unique_ptr<Poppler::Page> page = m_doc.page(i);
@@ -236,7 +271,7 @@ Expected<ParsedDocument> PdfReader::read(const QByteArray &data, const QString &
     ParsedDocument out;
     out.type = QStringLiteral("pdf");
     readMetadata(doc, &out);
-    out.pages = PageExtractor(doc, options).run();
+    out.pages = PageExtractor(doc, data, options).run();
     readOutline(doc.outline(), 1, &out);
     int ocrPages = 0, lowPages = 0;
     for (const ParsedPage &p : out.pages) {
