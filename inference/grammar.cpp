@@ -126,18 +126,30 @@ Expected<void> validateGrammar(std::string_view gbnf)
 
 void Grammar::allowedMask(std::vector<std::uint8_t> &mask)
 {
+    constexpr std::size_t kCachedMasks = 16;
     const std::size_t n = m_vocabulary ? m_vocabulary->size() : 0;
-    mask.assign(n, 0);
-    if (!m_vocabulary)
+    if (!m_vocabulary || m_finished || m_state < 0) {
+        mask.assign(n, 0);
         return;
+    }
     m_state = m_matcher->compact(m_state);
-    if (m_finished || m_state < 0)
+    if (m_maskCacheGeneration != m_matcher->generation()) {
+        m_maskCache.clear();
+        m_maskCacheGeneration = m_matcher->generation();
+    }
+    if (auto it = m_maskCache.find(m_state); it != m_maskCache.end()) {
+        mask = it->second;
         return;
+    }
+    mask.assign(n, 0);
     if (m_matcher->isAccepting(m_state)) {
         for (std::int32_t token : m_vocabulary->endOfGeneration())
             mask[std::size_t(token)] = 1;
     }
     walkTrie(mask.data());
+    if (m_maskCache.size() >= kCachedMasks)
+        m_maskCache.erase(m_maskCache.begin());
+    m_maskCache.emplace(m_state, mask);
 }
 
 // One forward pass over the pre-order trie. Raw pointers in locals: the mask stores are byte stores, which

@@ -7,6 +7,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace quire::inference
@@ -91,6 +92,9 @@ private:
     std::int32_t m_state = -1; // matcher state; -1 when the input can no longer match
     std::vector<std::int32_t> m_nodeStates; // per trie node, reused between masks
     std::vector<std::uint8_t> m_mask;
+    // Masks by matcher state: inside a long string value every token starts from the same state.
+    std::unordered_map<std::int32_t, std::vector<std::uint8_t>> m_maskCache;
+    std::uint64_t m_maskCacheGeneration = 0;
     bool m_finished = false;
 };
 

@@ -50,6 +50,7 @@ GrammarMatcher::GrammarMatcher(GrammarRules rules)
 
 void GrammarMatcher::clearCaches()
 {
+    ++m_generation;
     m_nodes.assign(1, StackNode { 0, 0 }); // id 0: the bottom of every stack
     m_nodeIds.clear();
     m_stackSets.clear();

@@ -40,6 +40,8 @@ public:
     // Drops the caches when they have grown past their budget; returns `keep` renumbered in the new cache.
     State compact(State keep);
     std::size_t stateCount() const { return m_states.size(); }
+    // Changes whenever the caches are rebuilt (state ids are then renumbered).
+    std::uint64_t generation() const { return m_generation; }
 
 private:
     struct StackNode {
@@ -69,6 +71,7 @@ private:
     std::unordered_map<StateKey, State, KeyHash> m_stateIds;
     std::vector<State> m_transitions; // 256 per state
     State m_start = kDead;
+    std::uint64_t m_generation = 0;
 
     void clearCaches();
     std::int32_t node(std::uint32_t position, std::int32_t parent);

@@ -222,6 +222,7 @@ private Q_SLOTS:
     void maskAndEndOfGeneration();
     void utf8AcrossTokens();
     void deepNestingCompactsCaches();
+    void maskMatchesPerTokenCheck();
     void schemaAcceptance_data();
     void schemaAcceptance();
     void integerRanges_data();
@@ -421,6 +422,37 @@ void GrammarTest::deepNestingCompactsCaches()
     QVERIFY(g.isComplete());
     g.allowedMask(mask);
     QCOMPARE(mask, (std::vector<std::uint8_t> { 0, 0, 0, 0, 1 }));
+}
+
+// The trie walk (and the per-state mask cache) agree with checking each token on its own, at every step
+// of random walks through the generic JSON grammar.
+void GrammarTest::maskMatchesPerTokenCheck()
+{
+    std::int32_t eog = 0;
+    auto vocabulary = toyVocabulary(&eog);
+    auto grammar = Grammar::create(jsonGrammar(), vocabulary);
+    QVERIFY(grammar);
+    Grammar &g = **grammar;
+    std::vector<std::uint8_t> mask;
+    std::mt19937 rng(5);
+    int steps = 0;
+    for (int walk = 0; walk < 12; ++walk) {
+        g.reset();
+        QVERIFY(g.acceptText("[")); // an array can go on for as long as the walk does
+        for (int step = 0; step < 150; ++step, ++steps) {
+            g.allowedMask(mask);
+            std::vector<std::int32_t> allowed;
+            for (std::int32_t t = 0; t < std::int32_t(vocabulary->size()); ++t) {
+                QCOMPARE(bool(mask[std::size_t(t)]), g.isAllowed(t));
+                if (mask[std::size_t(t)] && t != eog)
+                    allowed.push_back(t);
+            }
+            if (allowed.empty()) // only the end is left
+                break;
+            QVERIFY(g.accept(allowed[rng() % allowed.size()]));
+        }
+    }
+    QVERIFY(steps > 150);
 }
 
 void GrammarTest::schemaAcceptance_data()
