@@ -27,6 +27,8 @@ json-hex-escape ::= [0-9a-cA-Ce-fE-F] [0-9a-fA-F]{3} | [dD] [0-7] [0-9a-fA-F]{2}
 json-integer ::= "-"? ("0" | [1-9] [0-9]{0,15})
 json-number ::= json-integer ("." [0-9]{1,16})? ([eE] [-+]? [0-9]{1,2})?
 json-unsigned-number ::= ("0" | [1-9] [0-9]{0,15}) ("." [0-9]{1,16})? ([eE] [-+]? [0-9]{1,2})?
+json-date ::= [0-9]{4} "-" ("0" [1-9] | "1" [0-2]) "-" ("0" [1-9] | [12] [0-9] | "3" [01])
+json-time ::= ([01] [0-9] | "2" [0-3]) ":" [0-5] [0-9] ":" [0-5] [0-9] ("." [0-9]{1,9})? ("Z" | [+-] ([01] [0-9] | "2" [0-3]) ":" [0-5] [0-9])
 json-boolean ::= "true" | "false"
 json-null ::= "null"
 json-value ::= json-object | json-array | json-string | json-number | json-boolean | json-null
@@ -340,6 +342,16 @@ std::string Converter::visitString(const json &schema)
 {
     if (schema.contains("pattern"))
         return fail(Error::Code::Unsupported, "string 'pattern' is not supported");
+    if (auto format = schema.find("format"); format != schema.end() && format->is_string()) {
+        static const std::map<std::string, std::string> formats = {
+            { "date", "json-date" },
+            { "time", "json-time" },
+            { "date-time", "json-date \"T\" json-time" },
+            { "uuid", "[0-9a-fA-F]{8} \"-\" ([0-9a-fA-F]{4} \"-\"){3} [0-9a-fA-F]{12}" },
+        };
+        if (auto it = formats.find(format->get<std::string>()); it != formats.end())
+            return "(\"\\\"\" " + it->second + " \"\\\"\")";
+    }
     const auto min = count(schema, "minLength");
     const auto max = count(schema, "maxLength");
     if (!min && !max)

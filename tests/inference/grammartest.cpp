@@ -489,6 +489,14 @@ void GrammarTest::schemaAcceptance_data()
     QTest::newRow("length ok") << lengths << R"("日本語")" << true;
     QTest::newRow("length short") << lengths << R"("a")" << false;
     QTest::newRow("length long") << lengths << R"("abcd")" << false;
+    const QString dated = R"({"type":"object","properties":{"d":{"type":"string","format":"date"},
+        "t":{"type":"string","format":"date-time"},"u":{"type":"string","format":"uuid"}}})";
+    QTest::newRow("date") << dated << R"({"d":"2024-02-29"})" << true;
+    QTest::newRow("bad month") << dated << R"({"d":"2024-13-01"})" << false;
+    QTest::newRow("date-time") << dated << R"({"t":"2024-02-29T23:59:60Z"})" << false; // no leap seconds
+    QTest::newRow("date-time offset") << dated << R"({"t":"1999-12-31T23:59:59.123+05:30"})" << true;
+    QTest::newRow("uuid") << dated << R"({"u":"123e4567-e89b-12d3-a456-426614174000"})" << true;
+    QTest::newRow("bad uuid") << dated << R"({"u":"123e4567e89b12d3a456426614174000"})" << false;
     QTest::newRow("any json") << "{}"
                               << R"({"a":[1,{"b":null}],"c":"d"})" << true;
 }
