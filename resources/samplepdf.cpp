@@ -11,8 +11,8 @@
 #include <QTextDocument>
 #include <QTextStream>
 
-
-namespace {
+namespace
+{
 
 // Chapter N starts at a line "CHAPTER N." (English) or "第N章" (Chinese).
 qsizetype chapterStart(const QString &text, int n)
@@ -55,7 +55,7 @@ int main(int argc, char **argv)
     const QCommandLineOption author(QStringLiteral("author"), QStringLiteral("Author"), QStringLiteral("A"));
     const QCommandLineOption from(QStringLiteral("from"), QStringLiteral("First chapter"), QStringLiteral("N"));
     const QCommandLineOption to(QStringLiteral("to"), QStringLiteral("Last chapter"), QStringLiteral("M"));
-    parser.addOptions({title, author, from, to});
+    parser.addOptions({ title, author, from, to });
     parser.process(app);
     if (parser.positionalArguments().size() != 2)
         return 2;

@@ -13,6 +13,7 @@ layout(std430, binding = 2) writeonly buffer Out { float o[]; };
 layout(push_constant) uniform Params {
     uint n;     // ids
     uint cols;  // elements per row
+    uint rowBytes;
 } p;
 
 void main()
@@ -21,11 +22,15 @@ void main()
     if (i >= p.n)
         return;
     const uint row = uint(ids[i]);
-    const uint rowBase = row * (p.cols / BLOCK_ELEMS) * BLOCK_BYTES;
+    const uint rowBase = row * p.rowBytes;
     for (uint u = gl_LocalInvocationID.x; u < p.cols / 32u; u += WG) {
         float v[32];
         dequantUnit(rowBase + (u / UNITS_PER_BLOCK) * BLOCK_BYTES, u % UNITS_PER_BLOCK, v);
         for (uint j = 0u; j < 32u; ++j)
             o[i * p.cols + u * 32u + j] = v[j];
     }
+#if defined(PLAIN_TYPE)
+    for (uint e = (p.cols / 32u) * 32u + gl_LocalInvocationID.x; e < p.cols; e += WG)
+        o[i * p.cols + e] = loadElement(rowBase, e);
+#endif
 }

@@ -2,7 +2,8 @@
 #extension GL_GOOGLE_include_directive : require
 // y[c][row] = sum_k W[row][k] * x[c][k] for NCOLS columns of x per workgroup (NCOLS = 1: matrix-vector).
 // W is in any ggml type (TYPE_* define); it is dequantised inside the kernel, 32 elements at a time.
-// Workgroup (x + y * groupsX) = one row of W; z = a block of NCOLS columns.
+// Workgroup (x + y * groupsX) = one row of W; z = a block of NCOLS columns. Plain types (F32, F16,
+// BF16) take rows of any length; block types need whole blocks.
 
 layout(constant_id = 0) const uint WG = 64;
 layout(constant_id = 1) const uint NCOLS = 1;
@@ -21,6 +22,7 @@ layout(push_constant) uniform Params {
     uint yStride;   // floats between columns of y
     uint yOffset;   // first output row (W split over several bindings)
     uint accumulate; // 1: y += result
+    uint rowBytes;   // bytes per row of W
 } p;
 
 shared float partial[WG * NCOLS];
@@ -33,7 +35,7 @@ void main()
         return; // uniform across the workgroup
     const uint tid = gl_LocalInvocationID.x;
     const uint units = p.cols / 32u;
-    const uint rowBase = row * (p.cols / BLOCK_ELEMS) * BLOCK_BYTES;
+    const uint rowBase = row * p.rowBytes;
     const uint nc = min(NCOLS, p.ncols - col0);
 
     float acc[NCOLS];
@@ -51,6 +53,13 @@ void main()
             acc[c] += s;
         }
     }
+#if defined(PLAIN_TYPE)
+    for (uint e = units * 32u + tid; e < p.cols; e += WG) {
+        const float we = loadElement(rowBase, e);
+        for (uint c = 0u; c < nc; ++c)
+            acc[c] += we * x[(col0 + c) * p.xStride + e];
+    }
+#endif
     for (uint c = 0u; c < NCOLS; ++c)
         partial[c * WG + tid] = acc[c];
     barrier();

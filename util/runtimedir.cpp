@@ -3,10 +3,10 @@
 #include <QByteArray>
 #include <QDir>
 #include <QFile>
-
 #include <unistd.h>
 
-namespace quire::util {
+namespace quire::util
+{
 
 void ensureRuntimeDir()
 {

@@ -1,16 +1,16 @@
 // quire info [LIB]: what a library holds and what this installation can do.
 #include "command.h"
-
+#include "ingest/documentreader.h"
 #include "store/library.h"
 
 #include <QFileInfo>
 #include <QJsonObject>
 #include <QLocale>
 #include <QTextStream>
-
 #include <thread>
 
-namespace {
+namespace
+{
 
 using namespace quire;
 
@@ -24,8 +24,19 @@ QJsonObject toJson(const QMap<QString, std::int64_t> &map)
 
 QJsonObject capabilities()
 {
-    return QJsonObject{{QStringLiteral("version"), QStringLiteral(QUIRE_VERSION)},
-                       {QStringLiteral("threads"), static_cast<int>(std::thread::hardware_concurrency())}};
+    return QJsonObject { { QStringLiteral("version"), QStringLiteral(QUIRE_VERSION) },
+        { QStringLiteral("threads"), static_cast<int>(std::thread::hardware_concurrency()) },
+        { QStringLiteral("ocr"), ingest::ocrAvailable() } };
+}
+
+void printCapabilities()
+{
+    QTextStream(stdout) << "Quire        " << QUIRE_VERSION << '\n'
+                        << "Threads      " << std::thread::hardware_concurrency() << '\n'
+                        << "OCR          "
+                        << (ingest::ocrAvailable() ? "available (Tesseract)"
+                                                   : "not available: install tesseract-ocr and tesseract-ocr-eng")
+                        << '\n';
 }
 
 void printHuman(const QString &path, const store::LibraryStats &s)
@@ -43,6 +54,8 @@ void printHuman(const QString &path, const store::LibraryStats &s)
         out << "  " << (it.key().isEmpty() ? QStringLiteral("unknown") : it.key()).leftJustified(19) << it.value()
             << '\n';
     out << "Pages        " << s.pages << '\n' << "Sentences    " << s.sentences << '\n';
+    out.flush();
+    printCapabilities();
 }
 
 int run(const QStringList &arguments)
@@ -56,13 +69,12 @@ int run(const QStringList &arguments)
     int code = 0;
     if (!ctx.parse(parser, arguments, 0, &code))
         return code;
-    QJsonObject result{{QStringLiteral("quire"), capabilities()}};
+    QJsonObject result { { QStringLiteral("quire"), capabilities() } };
     if (parser.positionalArguments().isEmpty()) {
         if (ctx.json())
             ctx.printJson(result);
         else
-            QTextStream(stdout) << "quire " << QUIRE_VERSION << ", " << std::thread::hardware_concurrency()
-                                << " threads\n";
+            printCapabilities();
         return cli::ExitOk;
     }
     const QString path = parser.positionalArguments().at(0);
@@ -74,14 +86,14 @@ int run(const QStringList &arguments)
         return ctx.fail(stats.error());
     if (ctx.json()) {
         result.insert(QStringLiteral("library"),
-                      QJsonObject{{QStringLiteral("path"), QFileInfo(path).absoluteFilePath()},
-                                  {QStringLiteral("schemaVersion"), stats->schemaVersion},
-                                  {QStringLiteral("fileBytes"), static_cast<qint64>(stats->fileBytes)},
-                                  {QStringLiteral("documents"), static_cast<qint64>(stats->documents)},
-                                  {QStringLiteral("byStatus"), toJson(stats->byStatus)},
-                                  {QStringLiteral("byType"), toJson(stats->byType)},
-                                  {QStringLiteral("pages"), static_cast<qint64>(stats->pages)},
-                                  {QStringLiteral("sentences"), static_cast<qint64>(stats->sentences)}});
+            QJsonObject { { QStringLiteral("path"), QFileInfo(path).absoluteFilePath() },
+                { QStringLiteral("schemaVersion"), stats->schemaVersion },
+                { QStringLiteral("fileBytes"), static_cast<qint64>(stats->fileBytes) },
+                { QStringLiteral("documents"), static_cast<qint64>(stats->documents) },
+                { QStringLiteral("byStatus"), toJson(stats->byStatus) },
+                { QStringLiteral("byType"), toJson(stats->byType) },
+                { QStringLiteral("pages"), static_cast<qint64>(stats->pages) },
+                { QStringLiteral("sentences"), static_cast<qint64>(stats->sentences) } });
         ctx.printJson(result);
     } else {
         printHuman(path, *stats);
@@ -90,6 +102,6 @@ int run(const QStringList &arguments)
 }
 
 const bool registered = cli::registerCommand(
-    {QStringLiteral("info"), QStringLiteral("Show what a library holds and what this installation can do"), run});
+    { QStringLiteral("info"), QStringLiteral("Show what a library holds and what this installation can do"), run });
 
 } // namespace

@@ -1,13 +1,13 @@
 // quire init LIB: create an empty library file.
 #include "command.h"
-
 #include "store/library.h"
 
 #include <QFileInfo>
 #include <QJsonObject>
 #include <QTextStream>
 
-namespace {
+namespace
+{
 
 using namespace quire;
 
@@ -15,7 +15,8 @@ int run(const QStringList &arguments)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Create a new, empty library (one .quire file)."));
-    parser.addPositionalArgument(QStringLiteral("LIB"), QStringLiteral("The library file to create, e.g. matter.quire."));
+    parser.addPositionalArgument(
+        QStringLiteral("LIB"), QStringLiteral("The library file to create, e.g. matter.quire."));
     cli::Context ctx;
     int code = 0;
     if (!ctx.parse(parser, arguments, 1, &code))
@@ -30,13 +31,13 @@ int run(const QStringList &arguments)
         return ctx.fail(library.error());
     const QString absolute = QFileInfo(path).absoluteFilePath();
     if (ctx.json())
-        ctx.printJson(QJsonObject{{QStringLiteral("library"), absolute},
-                                  {QStringLiteral("schemaVersion"), (*library)->schemaVersion()}});
+        ctx.printJson(QJsonObject { { QStringLiteral("library"), absolute },
+            { QStringLiteral("schemaVersion"), (*library)->schemaVersion() } });
     else
         QTextStream(stdout) << "Created " << absolute << '\n';
     return cli::ExitOk;
 }
 
-const bool registered = cli::registerCommand({QStringLiteral("init"), QStringLiteral("Create a new library"), run});
+const bool registered = cli::registerCommand({ QStringLiteral("init"), QStringLiteral("Create a new library"), run });
 
 } // namespace

@@ -47,6 +47,18 @@ std::size_t rowBytes(GgmlType type, std::uint32_t cols)
     return static_cast<std::size_t>(cols) / t.blockSize * t.blockBytes;
 }
 
+bool isPlain(GgmlType type)
+{
+    return type == GgmlType::F32 || type == GgmlType::F16 || type == GgmlType::BF16;
+}
+
+// Block types need whole blocks of 32 or 256; plain types take any row length (even for 16-bit ones,
+// whose rows start 2-byte aligned at any length, and F32 rows 4-byte aligned).
+bool rowLengthSupported(GgmlType type, std::uint32_t cols)
+{
+    return isPlain(type) ? cols > 0 : cols % static_cast<std::uint32_t>(ggmlTypeTraits(type).blockSize) == 0;
+}
+
 std::uint32_t groupsFor(std::uint32_t n, std::uint32_t perGroup)
 {
     return (n + perGroup - 1) / perGroup;
@@ -67,6 +79,11 @@ bool Kernels::supportsType(GgmlType type)
     return typeSuffix(type) != nullptr;
 }
 
+bool Kernels::supportsMatrix(GgmlType type, std::uint32_t cols)
+{
+    return supportsType(type) && rowLengthSupported(type, cols);
+}
+
 void Kernels::mulMat(Sequence &seq,
     GgmlType type,
     const Buffer &w,
@@ -78,7 +95,7 @@ void Kernels::mulMat(Sequence &seq,
     bool accumulate)
 {
     const char *suffix = typeSuffix(type);
-    if (!suffix || cols % 32 != 0)
+    if (!suffix || !rowLengthSupported(type, cols))
         throw std::runtime_error("mul_mat: unsupported type or row length");
     const std::uint32_t columnsPerGroup = ncols >= MatMatColumns ? MatMatColumns : 1;
     Pipeline &pipeline = m_context.pipeline(std::string("mul_mat_") + suffix, { MatVecWorkgroup, columnsPerGroup });
@@ -89,11 +106,18 @@ void Kernels::mulMat(Sequence &seq,
     std::size_t chunkRows = std::max<std::size_t>(1, (m_context.info().maxStorageBufferRange - 16) / bytesPerRow);
     chunkRows = std::max(rowStep, chunkRows / rowStep * rowStep);
     struct {
-        std::uint32_t rows, cols, ncols, xStride, yStride, yOffset, accumulate;
+        std::uint32_t rows, cols, ncols, xStride, yStride, yOffset, accumulate, rowBytes;
     } push {};
     for (std::size_t first = 0; first < rows; first += chunkRows) {
         const std::uint32_t n = static_cast<std::uint32_t>(std::min<std::size_t>(chunkRows, rows - first));
-        push = { n, cols, ncols, cols, rows, static_cast<std::uint32_t>(first), accumulate ? 1u : 0u };
+        push = { n,
+            cols,
+            ncols,
+            cols,
+            rows,
+            static_cast<std::uint32_t>(first),
+            accumulate ? 1u : 0u,
+            static_cast<std::uint32_t>(bytesPerRow) };
         // Shaders read whole 32-bit words: round the range up (a row of blocks need not end on a word;
         // Buffer sizes are rounded up to 16 bytes, so the extra word exists).
         const std::size_t offset = first * bytesPerRow;
@@ -111,11 +135,11 @@ void Kernels::getRows(
     Sequence &seq, GgmlType type, const Buffer &w, std::uint32_t cols, const Buffer &ids, std::uint32_t n, Buffer &out)
 {
     const char *suffix = typeSuffix(type);
-    if (!suffix || cols % 32 != 0)
+    if (!suffix || !rowLengthSupported(type, cols))
         throw std::runtime_error("get_rows: unsupported type or row length");
     struct {
-        std::uint32_t n, cols;
-    } push { n, cols };
+        std::uint32_t n, cols, rowBytes;
+    } push { n, cols, static_cast<std::uint32_t>(rowBytes(type, cols)) };
     seq.dispatch(m_context.pipeline(std::string("get_rows_") + suffix, { 64 }), { w, ids, out }, push, n);
 }
 

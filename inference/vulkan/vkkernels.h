@@ -42,6 +42,8 @@ public:
     explicit Kernels(Context &context);
 
     static bool supportsType(GgmlType type);
+    // Block types need rows of whole blocks; F32/F16/BF16 rows of any length.
+    static bool supportsMatrix(GgmlType type, std::uint32_t cols);
 
     // y[c][yOffset + r] (+)= sum_k W[r][k] x[c][k], for r < rows, c < ncols. W in `type`, rows of `cols`.
     // W is split into bindings within the device's maxStorageBufferRange.

@@ -68,17 +68,29 @@ void Sequence::dispatch(Pipeline &pipeline,
             ::vk::ArrayProxy<const std::uint8_t>(
                 static_cast<std::uint32_t>(pushBytes), static_cast<const std::uint8_t *>(pushConstants)));
     cmd.dispatch(groupsX, groupsY, groupsZ);
-    // Every dispatch may read what the previous one wrote.
-    const ::vk::MemoryBarrier barrier(::vk::AccessFlagBits::eShaderWrite | ::vk::AccessFlagBits::eTransferWrite,
-        ::vk::AccessFlagBits::eShaderRead | ::vk::AccessFlagBits::eShaderWrite | ::vk::AccessFlagBits::eTransferRead);
-    cmd.pipelineBarrier(::vk::PipelineStageFlagBits::eComputeShader | ::vk::PipelineStageFlagBits::eTransfer,
-        ::vk::PipelineStageFlagBits::eComputeShader | ::vk::PipelineStageFlagBits::eTransfer,
-        {},
-        barrier,
-        {},
-        {});
+    barrier();
     m_sets.push_back(std::move(sets[0]));
     ++m_count;
+}
+
+void Sequence::barrier()
+{
+    // Every command may read what the previous one wrote.
+    const ::vk::MemoryBarrier memoryBarrier(::vk::AccessFlagBits::eShaderWrite | ::vk::AccessFlagBits::eTransferWrite,
+        ::vk::AccessFlagBits::eShaderRead | ::vk::AccessFlagBits::eShaderWrite | ::vk::AccessFlagBits::eTransferRead
+            | ::vk::AccessFlagBits::eTransferWrite);
+    m_commands[0].pipelineBarrier(::vk::PipelineStageFlagBits::eComputeShader | ::vk::PipelineStageFlagBits::eTransfer,
+        ::vk::PipelineStageFlagBits::eComputeShader | ::vk::PipelineStageFlagBits::eTransfer,
+        {},
+        memoryBarrier,
+        {},
+        {});
+}
+
+void Sequence::copy(const Buffer &from, std::size_t fromOffset, Buffer &to, std::size_t toOffset, std::size_t bytes)
+{
+    m_commands[0].copyBuffer(*from.buffer(), *to.buffer(), ::vk::BufferCopy(fromOffset, toOffset, bytes));
+    barrier();
 }
 
 void Sequence::submitAndWait()

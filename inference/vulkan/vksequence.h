@@ -54,10 +54,14 @@ public:
     {
         dispatch(pipeline, bindings, &push, sizeof(P), x, y, z);
     }
+    // Copies bytes between buffers, ordered with the dispatches around it.
+    void copy(const Buffer &from, std::size_t fromOffset, Buffer &to, std::size_t toOffset, std::size_t bytes);
     void submitAndWait();
     std::uint32_t dispatches() const { return m_count; }
 
 private:
+    void barrier();
+
     Context &m_context;
     std::uint32_t m_max;
     std::uint32_t m_count = 0;

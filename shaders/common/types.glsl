@@ -73,6 +73,22 @@ const uint BLOCK_BYTES = 210u;
 
 const uint UNITS_PER_BLOCK = BLOCK_ELEMS / 32u;
 
+#if defined(TYPE_F32) || defined(TYPE_F16) || defined(TYPE_BF16)
+// Plain types have no blocks: rows of any length. Elements past the last whole unit of 32 are read
+// one at a time (rows start 4-byte aligned for F32, 2-byte aligned for F16/BF16).
+#define PLAIN_TYPE 1
+float loadElement(uint rowBase, uint e)
+{
+#if defined(TYPE_F32)
+    return uintBitsToFloat(w[(rowBase >> 2) + e]);
+#elif defined(TYPE_F16)
+    return loadHalf(rowBase + 2u * e);
+#else
+    return uintBitsToFloat(loadU16(rowBase + 2u * e) << 16);
+#endif
+}
+#endif
+
 #if defined(TYPE_Q4_K) || defined(TYPE_Q5_K)
 // The 6-bit scale and min of sub-block j (0..7) from the 12 packed bytes at `q`.
 void scaleMinK4(uint j, uint q, out float sc, out float m)
@@ -94,17 +110,19 @@ void dequantUnit(uint b, uint u, out float v[32])
     for (uint i = 0u; i < 32u; ++i)
         v[i] = uintBitsToFloat(w[(b >> 2) + i]);
 #elif defined(TYPE_F16)
-    for (uint i = 0u; i < 16u; ++i) {
-        vec2 h = unpackHalf2x16(w[(b >> 2) + i]);
-        v[2u * i] = h.x;
-        v[2u * i + 1u] = h.y;
+    if ((b & 3u) == 0u) {
+        for (uint i = 0u; i < 16u; ++i) {
+            vec2 h = unpackHalf2x16(w[(b >> 2) + i]);
+            v[2u * i] = h.x;
+            v[2u * i + 1u] = h.y;
+        }
+    } else {
+        for (uint i = 0u; i < 32u; ++i)
+            v[i] = loadHalf(b + 2u * i);
     }
 #elif defined(TYPE_BF16)
-    for (uint i = 0u; i < 16u; ++i) {
-        uint p = w[(b >> 2) + i];
-        v[2u * i] = uintBitsToFloat(p << 16);
-        v[2u * i + 1u] = uintBitsToFloat(p & 0xFFFF0000u);
-    }
+    for (uint i = 0u; i < 32u; ++i)
+        v[i] = uintBitsToFloat(loadU16(b + 2u * i) << 16);
 #elif defined(TYPE_Q4_0) || defined(TYPE_Q4_1)
 #if defined(TYPE_Q4_0)
     const float d = loadHalf(b);

@@ -349,11 +349,16 @@ private Q_SLOTS:
         QTest::addColumn<int>("headDim");
         QTest::addColumn<bool>("f16");
         QTest::addColumn<int>("splitLen");
-        QTest::newRow("prefill, f32 cache") << 37 << 37 << 64 << false << 0;
-        QTest::newRow("prefill, f16 cache, head 128") << 20 << 20 << 128 << true << 0;
-        QTest::newRow("decode after a prefix") << 1 << 300 << 64 << true << 0;
-        QTest::newRow("decode, split over the cache") << 1 << 1500 << 48 << true << 256;
-        QTest::newRow("chunk of queries after a prefix, split") << 5 << 700 << 64 << false << 128;
+        QTest::addColumn<int>("heads");
+        QTest::addColumn<int>("kvHeads");
+        QTest::newRow("prefill, f32 cache") << 37 << 37 << 64 << false << 0 << 8 << 2;
+        QTest::newRow("prefill, f16 cache, head 128") << 20 << 20 << 128 << true << 0 << 8 << 2;
+        QTest::newRow("decode after a prefix") << 1 << 300 << 64 << true << 0 << 8 << 2;
+        QTest::newRow("decode, split over the cache") << 1 << 1500 << 48 << true << 256 << 8 << 2;
+        QTest::newRow("chunk of queries after a prefix, split") << 5 << 700 << 64 << false << 128 << 8 << 2;
+        QTest::newRow("GQA 2:1") << 11 << 11 << 64 << false << 0 << 4 << 2;
+        QTest::newRow("MQA") << 11 << 11 << 64 << false << 0 << 4 << 1;
+        QTest::newRow("MHA") << 11 << 11 << 64 << false << 0 << 4 << 4;
     }
     void flashAttention()
     {
@@ -362,10 +367,12 @@ private Q_SLOTS:
         QFETCH(int, headDim);
         QFETCH(bool, f16);
         QFETCH(int, splitLen);
+        QFETCH(int, heads);
+        QFETCH(int, kvHeads);
         AttentionParams p;
         p.tokens = tokens;
-        p.nHead = 8;
-        p.nKvHead = 2; // GQA 4:1
+        p.nHead = heads;
+        p.nKvHead = kvHeads;
         p.headDim = headDim;
         p.kvLen = kvLen;
         p.qPos0 = kvLen - tokens;
