@@ -21,7 +21,7 @@ using ConverterPtr = std::unique_ptr<UConverter, ConverterCloser>;
 using DetectorPtr = std::unique_ptr<UCharsetDetector, DetectorCloser>;
 
 // ICU's detector does not need a whole novel to decide; this bounds its cost.
-constexpr qsizetype DetectionSampleBytes = 1 << 20;
+constexpr qsizetype DetectionSampleBytes = 256 * 1024;
 
 const UChar *uchars(const QString &s)
 {

@@ -18,7 +18,7 @@ struct Entry {
     QString symlink; // when set, a symbolic link to this target
 };
 
-enum class Format { Zip, ZipStored, Tar, TarGz, TarXz, SevenZip, Gzip };
+enum class Format { Zip, ZipStored, ZipEncrypted, Tar, TarGz, TarXz, SevenZip, Gzip };
 
 inline QByteArray buildArchive(Format format, const std::vector<Entry> &entries)
 {
@@ -33,6 +33,11 @@ inline QByteArray buildArchive(Format format, const std::vector<Entry> &entries)
     case Format::ZipStored:
         archive_write_set_format_zip(a.get());
         archive_write_set_format_option(a.get(), "zip", "compression", "store");
+        break;
+    case Format::ZipEncrypted:
+        archive_write_set_format_zip(a.get());
+        archive_write_set_format_option(a.get(), "zip", "encryption", "zipcrypt");
+        archive_write_set_passphrase(a.get(), "secret");
         break;
     case Format::Tar:
         archive_write_set_format_pax_restricted(a.get());

@@ -212,6 +212,10 @@ void ArchiveReaderTest::corruptAndEmpty()
         garbage[i] = char(garbage[i] ^ 0x5A);
     auto damaged = readData(garbage, QStringLiteral("damaged.tar.gz"), {});
     QVERIFY(!damaged.has_value());
+    auto encrypted = readData(
+        buildArchive(Format::ZipEncrypted, { { "secret.txt", "hidden", {} } }), QStringLiteral("locked.zip"), {});
+    QVERIFY(!encrypted.has_value());
+    QVERIFY2(encrypted.error().code == Code::PasswordRequired, encrypted.error().message.c_str());
     auto empty = readData(buildArchive(Format::Zip, {}), QStringLiteral("empty.zip"), {});
     QVERIFY(!empty.has_value());
     QCOMPARE(empty.error().code, Code::Empty);
