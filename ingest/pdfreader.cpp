@@ -16,6 +16,7 @@ namespace
 {
 
 constexpr double OcrDpi = 300;
+constexpr double MaxOcrPixels = 7000;
 constexpr double BlankCheckDpi = 24;
 constexpr int MinLettersPerPage = 12;
 constexpr int MinPagesPerThread = 8;
@@ -112,7 +113,11 @@ double inkOutsideWords(const Poppler::Page &page, const std::vector<store::WordB
 // Replaces a page's text by Tesseract's when it finds more; boxes scaled from 300 dpi pixels to points.
 void ocrPage(const Poppler::Page &page, OcrEngine &engine, ParsedPage *out)
 {
-    const QImage image = page.renderToImage(OcrDpi, OcrDpi);
+    // 300 dpi, less for posters and drawings so that the image stays under MaxOcrPixels on its long side.
+    const QSizeF points = page.pageSizeF();
+    const double longSide = std::max({ points.width(), points.height(), 1.0 }) / 72.0;
+    const double dpi = std::min(OcrDpi, MaxOcrPixels / longSide);
+    const QImage image = page.renderToImage(dpi, dpi);
     auto result = image.isNull() ? Expected<OcrResult>(std::unexpected(Error {})) : engine.recognize(image);
     const auto letters = [](const QString &s) {
         return std::count_if(s.begin(), s.end(), [](QChar c) { return c.isLetterOrNumber(); });
@@ -123,7 +128,7 @@ void ocrPage(const Poppler::Page &page, OcrEngine &engine, ParsedPage *out)
         out->lowTextYield = PdfReader::assessText(out->text) == PdfReader::TextYield::Garbage;
         return;
     }
-    const float scale = float(72.0 / OcrDpi);
+    const float scale = float(72.0 / dpi);
     for (store::WordBox &w : result->words) {
         w.x0 *= scale;
         w.y0 *= scale;

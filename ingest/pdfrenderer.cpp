@@ -8,6 +8,11 @@
 namespace quire::ingest
 {
 
+namespace
+{
+constexpr double MaxPixels = 256.0 * 1024 * 1024; // 1 GiB of ARGB: a zoom that large is a mistake
+} // namespace
+
 struct PdfRenderer::Impl {
     QByteArray data; // Poppler reads from it for the document's lifetime
     std::unique_ptr<Poppler::Document> document;
@@ -62,7 +67,12 @@ QImage PdfRenderer::render(int pageNumber, double scale) const
     if (pageNumber < 1 || pageNumber > d->document->numPages() || scale <= 0 || scale > 16)
         return {};
     const std::unique_ptr<Poppler::Page> page = d->document->page(pageNumber - 1);
-    return page ? page->renderToImage(72.0 * scale, 72.0 * scale) : QImage();
+    if (!page)
+        return {};
+    const QSizeF size = page->pageSizeF() * scale;
+    if (size.width() * size.height() > MaxPixels)
+        return {};
+    return page->renderToImage(72.0 * scale, 72.0 * scale);
 }
 
 } // namespace quire::ingest

@@ -27,8 +27,8 @@ public:
     int pageCount() const;
     // In points (1/72 inch); an empty size for a page number out of range.
     QSizeF pageSize(int pageNumber) const;
-    // scale 1.0 renders at 72 dpi (one pixel per point); a null image when the page is out of range
-    // or Poppler fails. Word boxes of ParsedPage multiply by the same scale.
+    // scale 1.0 renders at 72 dpi (one pixel per point); a null image when the page is out of range,
+    // the image would exceed 256 M pixels, or Poppler fails. Word boxes of ParsedPage multiply by the same scale.
     QImage render(int pageNumber, double scale) const;
 
 private:
