@@ -1,7 +1,9 @@
 // quire generate --model M.gguf --prompt "...": streams a model's continuation to stdout, stats on stderr.
 #include "command.h"
 #include "inference/backend.h"
+#include "inference/chattemplate.h"
 #include "inference/generator.h"
+#include "inference/gguffile.h"
 #include "inference/jsonschema.h"
 #include "inference/model.h"
 #include "inference/tokenizer.h"
@@ -51,6 +53,8 @@ void addOptions(QCommandLineParser &p)
     opt("kv", "KV cache type: f16, f32 or q8_0.", "TYPE", "f16");
     opt("stop", "Stop at this text (repeatable).", "TEXT");
     opt("special", "Parse special-token text such as <|im_start|> in the prompt.");
+    opt("chat", "Wrap the prompt as a user turn in the model's chat template.");
+    opt("system", "System message for --chat.", "TEXT");
     opt("grammar", "Constrain the output with a GBNF grammar file.", "FILE");
     opt("json-schema", "Constrain the output to JSON matching this JSON schema file.", "FILE");
 }
@@ -125,6 +129,21 @@ Expected<void> readGrammar(const QCommandLineParser &p, Options &o)
     return {};
 }
 
+// Formats the prompt as one user turn (after an optional system message) in the family the model's
+// tokenizer.chat_template names; special tokens in the result are parsed, end-of-turn markers stop.
+void applyChatTemplate(const GgufFile &gguf, const QString &system, Options &o)
+{
+    const ChatTemplate tmpl = detectChatTemplate(gguf.getString("tokenizer.chat_template").value_or(""));
+    std::vector<ChatMessage> messages;
+    if (!system.isEmpty())
+        messages.push_back({ ChatRole::System, system.toStdString() });
+    messages.push_back({ ChatRole::User, o.prompt.toStdString() });
+    o.prompt = QString::fromStdString(formatChat(tmpl, messages, true));
+    o.settings.parseSpecial = true;
+    for (std::string &stop : chatStopStrings(tmpl.family))
+        o.settings.stopStrings.push_back(std::move(stop));
+}
+
 int run(const QStringList &args)
 {
     QCommandLineParser parser;
@@ -148,6 +167,8 @@ int run(const QStringList &args)
     auto eval = backend->createContext(**model, { .nCtx = options->nCtx, .kvType = options->kv });
     if (!eval)
         return ctx.fail(eval.error());
+    if (parser.isSet(QStringLiteral("chat")))
+        applyChatTemplate((*model)->gguf(), parser.value(QStringLiteral("system")), *options);
     Generator generator(**model, **tokenizer, **eval);
     std::string text;
     const bool json = ctx.json();

@@ -22,6 +22,8 @@ inline void cpuRelax()
 }
 
 constexpr int kSpinRounds = 20000;
+constexpr std::uint64_t kClosed = 1ull << 31;
+constexpr std::uint64_t kInsideMask = kClosed - 1;
 
 } // namespace
 
@@ -63,8 +65,14 @@ void ThreadPool::workerLoop(int index)
         seen = m_generation.load(std::memory_order_acquire);
         if (m_stop.load())
             return;
-        (*m_job)(index, m_size);
-        m_pending.fetch_sub(1, std::memory_order_acq_rel);
+        std::uint64_t c = m_control.load(std::memory_order_acquire);
+        while ((c >> 32) == (seen & 0xffffffffu) && !(c & kClosed)) {
+            if (m_control.compare_exchange_weak(c, c + 1, std::memory_order_acq_rel)) {
+                (*m_job)(index, m_size);
+                m_control.fetch_sub(1, std::memory_order_acq_rel);
+                break;
+            }
+        }
     }
 }
 
@@ -75,7 +83,8 @@ void ThreadPool::run(const std::function<void(int, int)> &fn)
         return;
     }
     m_job = &fn;
-    m_pending.store(m_size - 1, std::memory_order_relaxed);
+    const std::uint64_t job = (m_generation.load(std::memory_order_relaxed) + 1) & 0xffffffffu;
+    m_control.store(job << 32, std::memory_order_release);
     {
         // Publishing under the mutex means a worker about to sleep cannot miss the new generation.
         std::lock_guard lock(m_mutex);
@@ -84,8 +93,9 @@ void ThreadPool::run(const std::function<void(int, int)> &fn)
     if (m_sleepers.load() > 0)
         m_wake.notify_all();
     fn(0, m_size);
+    m_control.fetch_or(kClosed, std::memory_order_acq_rel);
     // On a busy machine a worker may be descheduled: stop burning the core it needs after a while.
-    for (int spins = 0; m_pending.load(std::memory_order_acquire) > 0; ++spins) {
+    for (int spins = 0; m_control.load(std::memory_order_acquire) & kInsideMask; ++spins) {
         if (spins < kSpinRounds)
             cpuRelax();
         else
