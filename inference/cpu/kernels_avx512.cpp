@@ -372,6 +372,45 @@ void gemmQ6Kx512(std::int64_t k,
     }
 }
 
+// F16 weights against F16 activations, 16 values per step. The activations of the column tile are widened
+// to F32 once per call (when they fit) instead of once per weight row.
+constexpr int kMaxWideValues = 4096;
+alignas(64) thread_local float t_wideActivations[kMaxCols][kMaxWideValues];
+
+template <int NC>
+void gemmF16x512(std::int64_t k,
+    const std::uint8_t *w,
+    std::size_t wStride,
+    int nRows,
+    const std::uint8_t *a,
+    std::size_t aStride,
+    float *y,
+    std::size_t yStride)
+{
+    if (k > kMaxWideValues || k % 16 != 0) {
+        gemmFloat<NC, true>(k, w, wStride, nRows, a, aStride, y, yStride);
+        return;
+    }
+    for (int c = 0; c < NC; ++c) {
+        const auto *src = reinterpret_cast<const __m256i *>(a + c * aStride);
+        for (std::int64_t i = 0; i < k / 16; ++i)
+            _mm512_store_ps(&t_wideActivations[c][16 * i], _mm512_cvtph_ps(_mm256_loadu_si256(src + i)));
+    }
+    for (int r = 0; r < nRows; ++r) {
+        const auto *x = reinterpret_cast<const __m256i *>(w + r * wStride);
+        __m512 acc[NC];
+        for (int c = 0; c < NC; ++c)
+            acc[c] = _mm512_setzero_ps();
+        for (std::int64_t i = 0; i < k / 16; ++i) {
+            const __m512 wv = _mm512_cvtph_ps(_mm256_loadu_si256(x + i));
+            for (int c = 0; c < NC; ++c)
+                acc[c] = _mm512_fmadd_ps(wv, _mm512_load_ps(&t_wideActivations[c][16 * i]), acc[c]);
+        }
+        for (int c = 0; c < NC; ++c)
+            y[c * yStride + r] = _mm512_reduce_add_ps(acc[c]);
+    }
+}
+
 using TileFn = void (*)(
     std::int64_t, const std::uint8_t *, std::size_t, int, const std::uint8_t *, std::size_t, float *, std::size_t);
 
@@ -413,6 +452,7 @@ QUIRE_TILE(TQ8_0, gemmQ8_0x2)
 QUIRE_TILE(TQ4_0, gemmQ4_0x2)
 QUIRE_TILE(TQ4_K, gemmQ4Kx512)
 QUIRE_TILE(TQ6_K, gemmQ6Kx512)
+QUIRE_TILE(TF16, gemmF16x512)
 #undef QUIRE_TILE
 
 } // namespace
@@ -425,6 +465,7 @@ void fillAvx512Kernels(KernelSet &set)
     set.gemm[static_cast<int>(WeightSlot::Q4_0)] = gemmWide<TQ4_0>;
     set.gemm[static_cast<int>(WeightSlot::Q4_K)] = gemmWide<TQ4_K>;
     set.gemm[static_cast<int>(WeightSlot::Q6_K)] = gemmWide<TQ6_K>;
+    set.gemm[static_cast<int>(WeightSlot::F16)] = gemmWide<TF16>;
 }
 
 } // namespace quire::inference::cpu
