@@ -33,11 +33,7 @@ void attendHead(const KernelSet &ks,
         if (count <= 0)
             continue;
         score(q, b.keys + headK, shape.keyRowBytes, count, shape.headDimK, scratch);
-        float blockMax = -std::numeric_limits<float>::infinity();
-        for (int j = 0; j < count; ++j) {
-            scratch[j] *= shape.scale;
-            blockMax = std::max(blockMax, scratch[j]);
-        }
+        const float blockMax = ks.scaleMax(scratch, count, shape.scale);
         const float newMax = std::max(runningMax, blockMax);
         // Rescale what was accumulated under the old maximum.
         const float correction = std::exp(runningMax - newMax);
@@ -46,12 +42,7 @@ void attendHead(const KernelSet &ks,
                 out[i] *= correction;
             runningSum *= correction;
         }
-        float sum = 0.0f;
-        for (int j = 0; j < count; ++j) {
-            scratch[j] = std::exp(scratch[j] - newMax);
-            sum += scratch[j];
-        }
-        runningSum += sum;
+        runningSum += ks.expSum(scratch, count, newMax);
         runningMax = newMax;
         accumulate(scratch, b.values + headV, shape.valueRowBytes, count, shape.headDimV, out);
     }

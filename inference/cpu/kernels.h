@@ -52,6 +52,10 @@ using KvScoreFn
 using KvAccumulateFn
     = void (*)(const float *p, const std::uint8_t *rows, std::size_t rowBytes, int count, int headDim, float *acc);
 inline constexpr int kKvTypeCount = 3;
+// The softmax steps of one attention block: scale the scores in place and return their maximum; then
+// replace each by exp(score - max) and return the sum.
+using ScaleMaxFn = float (*)(float *scores, int count, float scale);
+using ExpSumFn = float (*)(float *scores, int count, float max);
 
 // The kernels for one instruction set. Entries an ISA does not accelerate keep the scalar version.
 struct KernelSet {
@@ -60,6 +64,8 @@ struct KernelSet {
     QuantizeFn quantize[kActFormatCount] = {};
     KvScoreFn kvScore[kKvTypeCount] = {};
     KvAccumulateFn kvAccumulate[kKvTypeCount] = {};
+    ScaleMaxFn scaleMax = nullptr;
+    ExpSumFn expSum = nullptr;
     // The widest column tile gemm handles efficiently (callers may pass any nCols).
     int columnTile = 4;
 };

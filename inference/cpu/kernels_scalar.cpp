@@ -4,7 +4,10 @@
 #include "inference/cpu/kernels.h"
 #include "inference/cpu/kquants.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstring>
+#include <limits>
 
 namespace quire::inference::cpu
 {
@@ -229,6 +232,26 @@ void kvAccumulate(const float *p, const std::uint8_t *rows, std::size_t rowBytes
     }
 }
 
+float scaleMax(float *scores, int count, float scale)
+{
+    float m = -std::numeric_limits<float>::infinity();
+    for (int j = 0; j < count; ++j) {
+        scores[j] *= scale;
+        m = std::max(m, scores[j]);
+    }
+    return m;
+}
+
+float expSum(float *scores, int count, float max)
+{
+    float sum = 0.0f;
+    for (int j = 0; j < count; ++j) {
+        scores[j] = std::exp(scores[j] - max);
+        sum += scores[j];
+    }
+    return sum;
+}
+
 } // namespace
 
 void fillScalarKernels(KernelSet &set)
@@ -254,6 +277,8 @@ void fillScalarKernels(KernelSet &set)
     set.kvAccumulate[0] = kvAccumulate<0>;
     set.kvAccumulate[1] = kvAccumulate<1>;
     set.kvAccumulate[2] = kvAccumulate<2>;
+    set.scaleMax = scaleMax;
+    set.expSum = expSum;
 }
 
 } // namespace quire::inference::cpu
