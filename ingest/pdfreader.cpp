@@ -19,9 +19,10 @@ constexpr double OcrDpi = 300;
 constexpr double MaxOcrPixels = 7000;
 constexpr double BlankCheckDpi = 24;
 constexpr int MinLettersPerPage = 12;
+constexpr int MaxLettersOfSparsePage = 200;
 constexpr int MinPagesPerThread = 8;
-constexpr double MinInkShareEmptyPage = 0.001;
-constexpr double MinInkShare = 0.02; // crop marks and rules stay below; scans and pictures of text do not
+constexpr double MinInkShareEmptyPage = 0.005;
+constexpr double MinInkShare = 0.04; // print crop marks and rules cover ~2%; a picture of text or a scan 10% and more
 
 std::vector<PdfLine> readLines(const Poppler::Page &page)
 {
@@ -110,24 +111,66 @@ double inkOutsideWords(const Poppler::Page &page, const std::vector<store::WordB
     return double(dark) / (double(image.width()) * image.height());
 }
 
-// Replaces a page's text by Tesseract's when it finds more; boxes scaled from 300 dpi pixels to points.
+qsizetype letterCount(const QString &s)
+{
+    return std::count_if(s.begin(), s.end(), [](QChar c) { return c.isLetterOrNumber(); });
+}
+
+bool overlaps(const store::WordBox &a, const store::WordBox &b)
+{
+    const float cx = (a.x0 + a.x1) / 2, cy = (a.y0 + a.y1) / 2;
+    return cx >= b.x0 - 2 && cx <= b.x1 + 2 && cy >= b.y0 - 2 && cy <= b.y1 + 2;
+}
+
+// Appends the OCR words that lie outside the page's own words (a scan under an e-filing stamp, a figure with
+// text): the real text stays exact, the picture's text follows it as a paragraph. Returns false when
+// nothing new was found.
+bool appendOcrWords(const OcrResult &ocr, ParsedPage *out)
+{
+    std::vector<store::WordBox> extra;
+    qsizetype letters = 0;
+    for (const store::WordBox &w : ocr.words) {
+        if (std::none_of(
+                out->words.begin(), out->words.end(), [&w](const store::WordBox &b) { return overlaps(w, b); })) {
+            extra.push_back(w);
+            letters += letterCount(ocr.text.mid(w.start, w.end - w.start));
+        }
+    }
+    if (letters < MinLettersPerPage)
+        return false;
+    out->text += QStringLiteral("\n\n");
+    for (size_t k = 0; k < extra.size(); ++k) {
+        const store::WordBox &w = extra[k];
+        if (k > 0) {
+            const store::WordBox &p = extra[k - 1];
+            const float overlap = std::min(w.y1, p.y1) - std::max(w.y0, p.y0);
+            const bool sameLine = overlap > 0.5f * std::min(w.y1 - w.y0, p.y1 - p.y0) && w.x0 >= p.x1 - 2;
+            out->text += sameLine ? QLatin1Char(' ') : QLatin1Char('\n');
+        }
+        store::WordBox placed = w;
+        placed.start = std::int32_t(out->text.size());
+        out->text += ocr.text.mid(w.start, w.end - w.start);
+        placed.end = std::int32_t(out->text.size());
+        out->words.push_back(placed);
+    }
+    return true;
+}
+
+// OCRs a page (300 dpi, boxes scaled to points). Garbage or absent text is replaced by Tesseract's; real
+// but sparse text is kept and the words Tesseract finds elsewhere on the page are appended.
 void ocrPage(const Poppler::Page &page, OcrEngine &engine, ParsedPage *out)
 {
-    // 300 dpi, less for posters and drawings so that the image stays under MaxOcrPixels on its long side.
+    // Less than 300 dpi for posters and drawings, so that the image stays under MaxOcrPixels on its long side.
     const QSizeF points = page.pageSizeF();
     const double longSide = std::max({ points.width(), points.height(), 1.0 }) / 72.0;
     const double dpi = std::min(OcrDpi, MaxOcrPixels / longSide);
     const QImage image = page.renderToImage(dpi, dpi);
     auto result = image.isNull() ? Expected<OcrResult>(std::unexpected(Error {})) : engine.recognize(image);
-    const auto letters = [](const QString &s) {
-        return std::count_if(s.begin(), s.end(), [](QChar c) { return c.isLetterOrNumber(); });
-    };
-    if (!result || PdfReader::assessText(result->text) == PdfReader::TextYield::Garbage
-        || letters(result->text) < letters(out->text) + MinLettersPerPage) {
-        // OCR found nothing more: the page is short rather than unreadable, unless its own text is garbage.
-        out->lowTextYield = PdfReader::assessText(out->text) == PdfReader::TextYield::Garbage;
+    const bool garbage = PdfReader::assessText(out->text) == PdfReader::TextYield::Garbage;
+    // Whatever happens next, the page is not unreadable unless its own text is garbage and OCR fails.
+    out->lowTextYield = garbage;
+    if (!result || PdfReader::assessText(result->text) == PdfReader::TextYield::Garbage)
         return;
-    }
     const float scale = float(72.0 / dpi);
     for (store::WordBox &w : result->words) {
         w.x0 *= scale;
@@ -135,10 +178,16 @@ void ocrPage(const Poppler::Page &page, OcrEngine &engine, ParsedPage *out)
         w.x1 *= scale;
         w.y1 *= scale;
     }
+    if (!garbage && !out->words.empty()) {
+        out->ocr = appendOcrWords(*result, out);
+        return;
+    }
+    if (letterCount(result->text) < MinLettersPerPage)
+        return;
     out->text = std::move(result->text);
     out->words = std::move(result->words);
     out->ocr = true;
-    out->lowTextYield = PdfReader::isLowYield(out->text);
+    out->lowTextYield = false;
 }
 
 // Poppler's text extraction is the cost; a Poppler::Document is not thread-safe, so each extra thread opens
@@ -195,12 +244,10 @@ private:
 void PageExtractor::handleLowYield(const Poppler::Page &page, ParsedPage *out)
 {
     const bool ocrPossible = m_options.ocr && OcrEngine::available();
-    // A page with no text at all is a scan as soon as anything is printed on it; one with a few words needs
-    // more ink outside them (a picture of text), not just crop marks and rules. Rendering costs as much as
-    // extracting, so a few words without OCR to run are taken as a short page of real text.
+    // A page with no text at all is a scan as soon as anything is printed on it. One with a few words needs
+    // more ink outside them: a scanned filing under its e-filing stamp, a picture of text, not just crop
+    // marks and rules around a part title. Only short pages are rendered for this.
     if (PdfReader::assessText(out->text) == PdfReader::TextYield::Sparse) {
-        if (!out->words.empty() && !ocrPossible)
-            return;
         const double threshold = out->words.empty() ? MinInkShareEmptyPage : MinInkShare;
         if (inkOutsideWords(page, out->words) < threshold)
             return;
@@ -262,7 +309,7 @@ PdfReader::TextYield PdfReader::assessText(const QString &text)
     }
     if (bad * 4 > visible || (visible > 0 && letters * 5 < visible * 2))
         return TextYield::Garbage; // >25% junk, or <40% letters and digits
-    return letters < MinLettersPerPage ? TextYield::Sparse : TextYield::Good;
+    return letters < MaxLettersOfSparsePage ? TextYield::Sparse : TextYield::Good;
 }
 
 Expected<ParsedDocument> PdfReader::read(const QByteArray &data, const QString &name, const ReadOptions &options)

@@ -20,8 +20,9 @@ class PdfReader
 public:
     static Expected<ParsedDocument> read(const QByteArray &data, const QString &name, const ReadOptions &options);
 
-    // Good; Sparse: fewer than a dozen letters (a scan, or a short title page: the ink outside the words
-    // decides); Garbage: mostly replacement, private-use or control characters, or mostly symbols.
+    // Good; Sparse: fewer than 200 letters (a scan, maybe under a stamped header, or a short title page: the
+    // ink outside the words decides); Garbage: mostly replacement, private-use or control characters, or mostly
+    // symbols.
     enum class TextYield { Good, Sparse, Garbage };
     static TextYield assessText(const QString &text);
     static bool isLowYield(const QString &text);

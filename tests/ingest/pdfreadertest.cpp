@@ -170,6 +170,37 @@ void PdfReaderTest::ocrOfScannedPage()
     QVERIFY(page.words.size() >= 8);
     checkWordBoxes(*doc);
     QCOMPARE(doc->metadata.value(QStringLiteral("ocrPages")).toInt(), 1);
+
+    // A scan under a stamped line of real text: the real text stays first and exact, OCR follows it.
+    const QStringList scanLines = {
+        QStringLiteral("Sales rose in the northern region"),
+        QStringLiteral("while costs fell by a third, and"),
+        QStringLiteral("the board approved the merger"),
+        QStringLiteral("after a long meeting in March."),
+        QStringLiteral("Shares closed higher on Friday"),
+        QStringLiteral("as investors welcomed the news"),
+        QStringLiteral("of a dividend paid in July."),
+        QStringLiteral("Analysts expect further gains"),
+        QStringLiteral("once the new plant opens; the"),
+        QStringLiteral("union has agreed to new terms"),
+        QStringLiteral("covering wages and pensions for"),
+        QStringLiteral("the next five years of work."),
+        QStringLiteral("Exports to Asia doubled, mostly"),
+        QStringLiteral("machine tools and spare parts."),
+        QStringLiteral("The chairman will retire next"),
+        QStringLiteral("spring after twenty years."),
+    };
+    const QByteArray stamped = makePdf({ { { "Case 17-3510, Document 12, Filed 10/31/2017" }, textImage(scanLines) } });
+    auto merged = readData(stamped, QStringLiteral("stamped.pdf"), {});
+    QVERIFY(merged.has_value());
+    const ParsedPage &mergedPage = merged->pages.front();
+    QVERIFY(mergedPage.ocr);
+    QVERIFY2(mergedPage.text.startsWith(QStringLiteral("Case 17-3510, Document 12, Filed 10/31/2017\n\n")),
+        qPrintable(mergedPage.text));
+    QVERIFY2(mergedPage.text.contains(QStringLiteral("northern region")),
+        qPrintable(QString(mergedPage.text).replace(QLatin1Char('\n'), QLatin1Char('|'))));
+    QCOMPARE(mergedPage.text.count(QStringLiteral("17-3510")), 1);
+    checkWordBoxes(*merged);
 }
 
 void PdfReaderTest::passwords_data()
@@ -338,7 +369,10 @@ void PdfReaderTest::lowYield_data()
 {
     QTest::addColumn<QString>("text");
     QTest::addColumn<int>("yield");
-    QTest::newRow("prose") << "This is an ordinary page of text with words." << int(PdfReader::TextYield::Good);
+    QTest::newRow("prose") << QString(QStringLiteral("An ordinary page of text with words. ")).repeated(8)
+                           << int(PdfReader::TextYield::Good);
+    QTest::newRow("stamp only") << "Case 4:08-cv-02214-SBA Document 26 Filed 01/29/2009 Page 1 of 2"
+                                << int(PdfReader::TextYield::Sparse);
     QTest::newRow("empty") << "" << int(PdfReader::TextYield::Sparse);
     QTest::newRow("title page") << "PIRACY" << int(PdfReader::TextYield::Sparse);
     QTest::newRow("private use") << QStringLiteral("\uE001\uE002\uE003 \uE004\uE005\uE006 abcdefghijklmno")

@@ -38,9 +38,10 @@ inline QByteArray makePdf(const std::vector<PdfPageSpec> &pages, const QString &
         if (p > 0)
             writer.newPage();
         if (!pages[p].image.isNull()) {
-            painter.drawImage(
-                QRectF(36, 36, 523, 523.0 * pages[p].image.height() / pages[p].image.width()), pages[p].image);
-            continue;
+            // Below the text lines when there are some (a stamped scan), else from the top.
+            const double top = pages[p].lines.isEmpty() ? 36 : 120;
+            const QImage &img = pages[p].image;
+            painter.drawImage(QRectF(36, top, 523, 523.0 * img.height() / img.width()), img);
         }
         double y = 72;
         for (const QString &line : pages[p].lines) {
@@ -55,7 +56,7 @@ inline QByteArray makePdf(const std::vector<PdfPageSpec> &pages, const QString &
 // An image of printed text, as a scanner would see it.
 inline QImage textImage(const QStringList &lines)
 {
-    QImage image(2000, 1200, QImage::Format_RGB32);
+    QImage image(2000, 200 + 110 * int(lines.size()), QImage::Format_RGB32);
     image.fill(Qt::white);
     QPainter painter(&image);
     QFont font(QStringLiteral("DejaVu Sans"));
