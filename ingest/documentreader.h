@@ -9,16 +9,22 @@
 namespace quire::ingest
 {
 
-// Entry points of the readers. Each call is self-contained and thread-compatible (no shared state):
-// the pipeline runs them in worker processes and applies its own timeout.
+// Entry points of the readers. Each call is self-contained (no shared state between calls); the pipeline
+// runs them in worker processes and applies its own timeout. PDF text is extracted on ReadOptions::threads
+// threads (0 = one per core): set 1 when several workers already share the cores.
+//
+// Containers (zip/tar/7z/gzip..., mbox) return no pages, only `children`; mail messages return one page
+// and their attachments as children; read children with readData(child.data, child.name,
+// childOptions(parentOptions, parent)).
 //
 // Errors (quire::Error::Code):
-//   PasswordRequired  "password required" (no password given) or "wrong password"
-//   Corrupt           damaged input, or an archive member with an unsafe path
-//   Unsupported       a type we do not read
-//   Empty             nothing in it (zero bytes, no pages, no text)
-//   TooLarge          over ReadOptions::maxBytes, or archive size / ratio / member-count limits
-//   Io                the file could not be read
+//   PasswordRequired  "password required" (no password given) or "wrong password"; encrypted zip members
+//   Corrupt           damaged input (a PDF without pages, a truncated archive, an EPUB without package),
+//                     or an archive member with an unsafe path or a link outside the archive
+//   Unsupported       a type we do not read (binary, images on their own, office documents, RTF)
+//   Empty             nothing in it (zero bytes, blank text, blank PDF, archive without files)
+//   TooLarge          over ReadOptions::maxBytes, or archive size / ratio / member-count / depth limits
+//   NotFound, Io      the file does not exist / could not be read
 // Messages name the file and say what to do.
 
 // Reads a file from disk. Type is detected from content first, then from the extension.
@@ -28,8 +34,9 @@ Expected<ParsedDocument> readFile(const QString &path, const ReadOptions &option
 // extension fallback and in messages.
 Expected<ParsedDocument> readData(const QByteArray &data, const QString &name, const ReadOptions &options = {});
 
-// The type a reader would use: "pdf", "text", "markdown", "html", "epub", "eml", "mbox",
-// "zip", "tar", "7z", "gzip", "bzip2", "xz" ... or an empty string when unsupported.
+// The type a reader would use: "pdf", "text", "markdown", "html", "epub", "eml", "mbox", "zip", "tar",
+// "7z", "rar", or for compressed streams "gzip", "bzip2", "xz", "zstd" (the parsed document then says
+// "tar" for a tarball), or an empty string when unsupported.
 // `head` is the first bytes of the content (4 KiB is plenty); `name` the file name.
 QString detectType(const QByteArray &head, const QString &name);
 QString detectFileType(const QString &path);
