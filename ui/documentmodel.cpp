@@ -117,6 +117,18 @@ void DocumentModel::addPending(const QStringList &paths, const QString &reason)
     endInsertRows();
 }
 
+void DocumentModel::removePending(const QStringList &paths)
+{
+    for (int i = int(m_pending.size()) - 1; i >= 0; --i) {
+        if (!paths.contains(m_pending[std::size_t(i)].path))
+            continue;
+        const int row = int(m_documents.size()) + i;
+        beginRemoveRows({}, row, row);
+        m_pending.erase(m_pending.begin() + i);
+        endRemoveRows();
+    }
+}
+
 const DocumentRecord *DocumentModel::record(int row) const
 {
     if (row < 0)

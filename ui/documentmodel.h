@@ -39,6 +39,7 @@ public:
 
     // Paths waiting for ingest (the user dropped or added them).
     void addPending(const QStringList &paths, const QString &reason);
+    void removePending(const QStringList &paths);
     int pendingCount() const { return int(m_pending.size()); }
 
     const store::DocumentRecord *record(int row) const;

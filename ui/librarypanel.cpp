@@ -164,6 +164,11 @@ void LibraryPanel::showContextMenu(const QPoint &pos)
     QAction *open = menu.addAction(themeIcon(QStringLiteral("document-open")), tr("Open in Reader"));
     open->setEnabled(id > 0);
     connect(open, &QAction::triggered, this, [this, id] { Q_EMIT documentActivated(id); });
+    const auto status = store::DocumentStatus(index.data(DocumentModel::StatusRole).toInt());
+    if (status == store::DocumentStatus::PasswordRequired) {
+        QAction *retry = menu.addAction(themeIcon(QStringLiteral("dialog-password")), tr("Retry with Password…"));
+        connect(retry, &QAction::triggered, this, [this, path] { Q_EMIT retryWithPasswordRequested(path); });
+    }
     QAction *copy = menu.addAction(themeIcon(QStringLiteral("edit-copy")), tr("Copy Path"));
     connect(copy, &QAction::triggered, this, [path] { QApplication::clipboard()->setText(path); });
     const QString outer = path.section(QLatin1Char('!'), 0, 0);

@@ -35,6 +35,7 @@ public:
 
 Q_SIGNALS:
     void documentActivated(qint64 documentId);
+    void retryWithPasswordRequested(const QString &path);
 
 private:
     void refreshTypes();

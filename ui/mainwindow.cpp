@@ -1,18 +1,24 @@
 #include "ui/mainwindow.h"
 
+#include "analysis/analyzer.h"
 #include "ui/deliver.h"
 #include "ui/deviceinfo.h"
 #include "ui/documentfiltermodel.h"
 #include "ui/documentmodel.h"
 #include "ui/emptystatepage.h"
 #include "ui/icons.h"
+#include "ui/ingestjob.h"
+#include "ui/job.h"
 #include "ui/jobmanager.h"
 #include "ui/jobspanel.h"
 #include "ui/librarypanel.h"
 #include "ui/librarysession.h"
+#include "ui/pdfpageprovider.h"
 #include "ui/readerview.h"
 #include "ui/recentlibraries.h"
 #include "ui/searchpanel.h"
+#include "ui/summaryview.h"
+#include "ui/timelineview.h"
 #include "ui/welcomepage.h"
 
 #include <QAction>
@@ -21,7 +27,9 @@
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QInputDialog>
 #include <QLabel>
+#include <QLineEdit>
 #include <QLocale>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -57,6 +65,7 @@ struct MainWindow::Actions {
     QAction *findNext = nullptr;
     QAction *findPrevious = nullptr;
     QAction *reload = nullptr;
+    QAction *analyse = nullptr;
     QAction *about = nullptr;
 };
 
@@ -91,6 +100,12 @@ MainWindow::MainWindow(QWidget *parent)
         m_libraryPanel->setPlaceholder(tr("The documents could not be read: %1").arg(message));
     });
     connect(m_jobs, &JobManager::runningCountChanged, this, &MainWindow::updateJobsIndicator);
+    connect(m_libraryPanel, &LibraryPanel::retryWithPasswordRequested, this, &MainWindow::retryWithPassword);
+    m_reader->setPageImageProviderFactory([](const store::DocumentRecord &r) -> std::shared_ptr<PageImageProvider> {
+        if (r.type != QLatin1String("pdf") || r.path.contains(QLatin1Char('!')) || !QFileInfo::exists(r.path))
+            return nullptr;
+        return std::make_shared<PdfPageProvider>(r.path);
+    });
 }
 
 MainWindow::~MainWindow()
@@ -141,6 +156,8 @@ void MainWindow::createActions()
     a.reload = make(QStringLiteral("view-refresh"), tr("&Reload Library"), QKeySequence::Refresh, [this] {
         m_documents->reload();
     });
+    a.analyse = make(QStringLiteral("view-refresh"), tr("&Analyse Library"), QKeySequence(), &MainWindow::runAnalysis);
+    a.analyse->setStatusTip(tr("Find entities and dates and write summaries (no model needed)"));
     a.about = make(QStringLiteral("quire"), tr("&About Quire"), QKeySequence(), [this] {
         QMessageBox::about(this,
             tr("About Quire"),
@@ -160,30 +177,23 @@ void MainWindow::createCentral()
     m_tabs->setAccessibleName(tr("Views"));
     m_tabs->addTab(m_reader, themeIcon(QStringLiteral("text-x-generic")), tr("Reader"));
 
-    auto *summaries = new EmptyStatePage(QStringLiteral("view-list-text"),
-        tr("No summaries yet"),
-        tr("Summaries of each document, section and of the whole library appear here once an analysis has run, "
-           "every sentence linked to its source. The analysis engine is not part of this build yet."),
-        this);
+    m_summaries = new SummaryView(this);
     auto *entities = new EmptyStatePage(QStringLiteral("distribute-graph"),
-        tr("No entity graph yet"),
-        tr("People, places and organisations, and how often they appear together, are drawn here once an "
-           "analysis has found them. The analysis engine is not part of this build yet."),
+        tr("No entity graph view yet"),
+        tr("The analysis finds people, places and organisations and how often they appear together (quire "
+           "entities, quire graph), but this window cannot draw the graph yet."),
         this);
-    auto *timeline = new EmptyStatePage(QStringLiteral("view-calendar-timeline"),
-        tr("No timeline yet"),
-        tr("Dated events found by the analysis are laid out here, each linked to its source. The analysis "
-           "engine is not part of this build yet."),
-        this);
+    m_timeline = new TimelineView(this);
     auto *ask = new EmptyStatePage(QStringLiteral("dialog-messages"),
         tr("No model configured"),
-        tr("Questions are answered by a local GGUF language model, with citations. Model loading is not part of "
-           "this build yet; until it is, full-text search finds the passages."),
+        tr("Questions are answered by a local GGUF language model, with citations. Choosing a model and asking "
+           "are not in this window yet (quire generate works from the command line); full-text search finds the "
+           "passages meanwhile."),
         this);
     connect(ask->setAction(tr("Search Instead")), &QPushButton::clicked, m_actions->find, &QAction::trigger);
-    m_tabs->addTab(summaries, themeIcon(QStringLiteral("view-list-text")), tr("Summaries"));
+    m_tabs->addTab(m_summaries, themeIcon(QStringLiteral("view-list-text")), tr("Summaries"));
     m_tabs->addTab(entities, themeIcon(QStringLiteral("distribute-graph")), tr("Entity Graph"));
-    m_tabs->addTab(timeline, themeIcon(QStringLiteral("view-calendar-timeline")), tr("Timeline"));
+    m_tabs->addTab(m_timeline, themeIcon(QStringLiteral("view-calendar-timeline")), tr("Timeline"));
     m_tabs->addTab(ask, themeIcon(QStringLiteral("dialog-messages")), tr("Ask"));
     for (int i = 0; i < m_tabs->count(); ++i) {
         auto *action = new QAction(this);
@@ -193,6 +203,21 @@ void MainWindow::createCentral()
         m_tabs->setTabToolTip(
             i, tr("%1 (%2)").arg(m_tabs->tabText(i), action->shortcut().toString(QKeySequence::NativeText)));
     }
+
+    connect(m_summaries, &SummaryView::citationActivated, this, [this](qint64 document, qint64 sentence) {
+        showTab(ReaderTab);
+        m_reader->openAt(document, sentence);
+    });
+    connect(m_timeline,
+        &TimelineView::citationActivated,
+        this,
+        [this](qint64 document, qint64 sentence, const QString &date) {
+            showTab(ReaderTab);
+            m_reader->openAt(document, sentence, { date });
+        });
+    connect(m_summaries, &SummaryView::analysisRequested, this, &MainWindow::runAnalysis);
+    connect(m_timeline, &TimelineView::analysisRequested, this, &MainWindow::runAnalysis);
+    connect(m_reader, &ReaderView::documentOpened, m_summaries, &SummaryView::setCurrentDocument);
 
     m_welcome = new WelcomePage(this);
     connect(m_welcome, &WelcomePage::newLibraryRequested, this, &MainWindow::chooseNewLibrary);
@@ -286,6 +311,9 @@ void MainWindow::createMenus()
     QMenu *go = menuBar()->addMenu(tr("&Go"));
     go->addAction(m_reader->previousPageAction());
     go->addAction(m_reader->nextPageAction());
+
+    QMenu *tools = menuBar()->addMenu(tr("&Tools"));
+    tools->addAction(a.analyse);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(a.about);
@@ -408,6 +436,8 @@ void MainWindow::setSession(std::shared_ptr<LibrarySession> session)
     m_reader->setSession(m_session);
     m_searchPanel->setSession(m_session);
     m_documents->setSession(m_session);
+    m_summaries->setSession(m_session);
+    m_timeline->setSession(m_session);
     m_tabs->setTabText(ReaderTab, tr("Reader"));
     if (m_session) {
         setWindowTitle(tr("%1 — Quire").arg(QFileInfo(m_session->path()).completeBaseName()));
@@ -505,16 +535,68 @@ void MainWindow::addPaths(const QStringList &paths)
         statusBar()->showMessage(tr("Create or open a library first, then add documents to it."), 8000);
         return;
     }
-    // The ingest pipeline (ingest/pipeline.h) has not landed: the paths are listed as pending, honestly
-    // labelled, and nothing pretends to read them.
-    m_documents->addPending(paths, tr("waiting for ingest, which is not part of this build yet"));
+    // Listed at once as pending; the ingest job replaces them with the stored documents when it ends.
+    m_documents->addPending(paths, tr("queued for reading"));
     m_libraryPanel->setPlaceholder({});
     m_libraryDock->show();
-    statusBar()->showMessage(tr("%n path(s) listed as pending: reading documents is not part of this build yet.",
-                                 nullptr,
-                                 int(paths.size())),
-        10000);
+    ingest(paths, QString());
     Q_EMIT pathsAdded(paths);
+}
+
+void MainWindow::ingest(const QStringList &paths, const QString &password)
+{
+    auto *job = IngestJob::start(m_jobs, m_session->path(), paths, password, this);
+    statusBar()->showMessage(job->job()->title() + QStringLiteral("…"), 4000);
+    auto session = m_session;
+    connect(job, &IngestJob::finished, this, [this, session, paths](const QString &summary, bool ok) {
+        statusBar()->showMessage(ok ? tr("Added: %1").arg(summary) : summary, 10000);
+        if (session != m_session)
+            return;
+        m_documents->removePending(paths);
+        m_documents->reload();
+        Q_EMIT ingestFinished(summary, ok);
+    });
+}
+
+void MainWindow::runAnalysis()
+{
+    if (!m_session)
+        return;
+    const QString path = m_session->path();
+    Job *job = m_jobs->start(QStringLiteral("analysis"),
+        tr("Analysing the library"),
+        [path](Progress &progress, const CancelToken &cancel) -> Expected<void> {
+            auto library = store::Library::open(path);
+            if (!library)
+                return std::unexpected(library.error());
+            auto result = analysis::Analyzer::run(**library, {}, progress, cancel);
+            if (!result)
+                return std::unexpected(result.error());
+            return {};
+        });
+    auto session = m_session;
+    connect(job, &Job::finished, this, [this, job, session] {
+        statusBar()->showMessage(
+            job->state() == Job::State::Finished ? tr("Analysis finished") : job->resultMessage(), 8000);
+        if (session != m_session)
+            return;
+        m_summaries->reload();
+        m_timeline->reload();
+        Q_EMIT analysisFinished(job->state() == Job::State::Finished);
+    });
+}
+
+void MainWindow::retryWithPassword(const QString &path)
+{
+    bool ok = false;
+    const QString password = QInputDialog::getText(this,
+        tr("Password Required"),
+        tr("Password for %1:").arg(QFileInfo(path).fileName()),
+        QLineEdit::Password,
+        QString(),
+        &ok);
+    if (ok && !password.isEmpty() && m_session)
+        ingest({ path.section(QLatin1Char('!'), 0, 0) }, password);
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent *event)

@@ -21,6 +21,8 @@ class LibraryPanel;
 class LibrarySession;
 class ReaderView;
 class SearchPanel;
+class SummaryView;
+class TimelineView;
 class WelcomePage;
 
 // The main window: the library (left dock), the reader and the analysis views (central tabs), search
@@ -44,6 +46,8 @@ public:
     JobManager *jobManager() const { return m_jobs; }
     JobsPanel *jobsPanel() const { return m_jobsPanel; }
     QTabWidget *tabs() const { return m_tabs; }
+    SummaryView *summaryView() const { return m_summaries; }
+    TimelineView *timelineView() const { return m_timeline; }
     QDockWidget *libraryDock() const { return m_libraryDock; }
     QDockWidget *searchDock() const { return m_searchDock; }
     QDockWidget *jobsDock() const { return m_jobsDock; }
@@ -62,6 +66,8 @@ public Q_SLOTS:
     void addPaths(const QStringList &paths);
     bool handleDrop(const QMimeData *mime);
     void showTab(quire::ui::MainWindow::Tab tab);
+    // Runs the model-free analysis (entities, dates, summaries) as a job.
+    void runAnalysis();
 
 Q_SIGNALS:
     void libraryOpened(const QString &path);
@@ -70,6 +76,8 @@ Q_SIGNALS:
     void libraryReady(int documentCount, qint64 loadMs);
     void libraryClosed();
     void pathsAdded(const QStringList &paths);
+    void ingestFinished(const QString &summary, bool ok);
+    void analysisFinished(bool ok);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -96,6 +104,8 @@ private:
     void chooseFilesToAdd();
     void chooseFolderToAdd();
     void showError(const QString &title, const QString &message);
+    void ingest(const QStringList &paths, const QString &password);
+    void retryWithPassword(const QString &path);
 
     std::shared_ptr<LibrarySession> m_session;
     quint64 m_openSequence = 0;
@@ -108,6 +118,8 @@ private:
     WelcomePage *m_welcome = nullptr;
     QStackedWidget *m_central = nullptr;
     QTabWidget *m_tabs = nullptr;
+    SummaryView *m_summaries = nullptr;
+    TimelineView *m_timeline = nullptr;
     QDockWidget *m_libraryDock = nullptr;
     QDockWidget *m_searchDock = nullptr;
     QDockWidget *m_jobsDock = nullptr;

@@ -318,8 +318,9 @@ void ReaderView::setDocument(std::shared_ptr<const LoadedDocument> document)
         m_textView->clear();
         m_stack->setCurrentWidget(m_pageView);
         setNotice(provider ? QString()
-                           : tr("Page images are not available in this build (the PDF renderer has not landed "
-                                "yet): each page shows its extracted text at the recorded word positions."));
+                           : tr("The original file is not available (%1), so each page shows its extracted text "
+                                "at the recorded word positions.")
+                                 .arg(r.path));
     } else {
         m_pageView->setDocument(nullptr, nullptr);
         m_textView->setPlainText(m_document->text);
