@@ -108,6 +108,32 @@ void applyEdit(QHash<QString, Group> &groups, const EntityEdit &e, const QHash<s
     }
 }
 
+// A name left untyped in one document ("other:ahab") joins the same name typed in another ("person:ahab").
+void mergeUntyped(QHash<QString, Group> &groups, const QHash<std::int64_t, const Light *> &byId)
+{
+    static const QString other = QStringLiteral("other:");
+    QHash<QString, QString> typed; // name part of the key -> the most mentioned typed key
+    for (auto it = groups.constBegin(); it != groups.constEnd(); ++it) {
+        if (it.key().startsWith(other))
+            continue;
+        const QString name = it.key().section(QLatin1Char(':'), 1);
+        const QString current = typed.value(name);
+        if (current.isEmpty() || groups.value(current).mentions.size() < it->mentions.size())
+            typed.insert(name, it.key());
+    }
+    for (auto it = groups.begin(); it != groups.end();) {
+        const QString target = it.key().startsWith(other) ? typed.value(it.key().mid(other.size())) : QString();
+        if (target.isEmpty()) {
+            ++it;
+            continue;
+        }
+        const Group absorbed = *it;
+        it = groups.erase(it);
+        for (std::int64_t id : absorbed.mentions)
+            addTo(groups[target], *byId.value(id));
+    }
+}
+
 Expected<std::vector<Light>> loadMentions(Database &db)
 {
     auto st = db.prepare("SELECT id, document_id, section, surface, canonical, type, key FROM mentions");
@@ -194,6 +220,7 @@ Expected<void> AnalysisStore::rebuildEntities()
     }
     for (auto it = groups.begin(); it != groups.end(); ++it)
         it->name = mostFrequent(canonicals.value(it.key()));
+    mergeUntyped(groups, byId);
     for (const EntityEdit &e : *log)
         applyEdit(groups, e, byId);
     if (auto ok = writeGroups(db, groups); !ok)

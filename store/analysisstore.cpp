@@ -170,9 +170,10 @@ Expected<std::vector<EntityRow>> AnalysisStore::entities(const EntityQuery &quer
 {
     const char *sql = query.documentId
         ? "SELECT e.id, e.key, e.name, e.type, COUNT(m.id), 1, e.spread, e.aliases FROM entities e JOIN mentions m ON "
-          "m.entity_id = e.id WHERE m.document_id = ?3 AND (?1 = '' OR e.type = ?1) GROUP BY e.id "
+          "m.entity_id = e.id WHERE m.document_id = ?3 AND (COALESCE(?1, '') = '' OR e.type = ?1) GROUP BY e.id "
           "ORDER BY COUNT(m.id) DESC, e.id LIMIT ?2"
-        : "SELECT id, key, name, type, mentions, documents, spread, aliases FROM entities WHERE (?1 = '' OR type = ?1) "
+        : "SELECT id, key, name, type, mentions, documents, spread, aliases FROM entities WHERE (COALESCE(?1, '') = '' "
+          "OR type = ?1) "
           "ORDER BY mentions DESC, id LIMIT ?2";
     auto st = m_library.database().prepare(sql);
     QUIRE_TRY(st);
@@ -206,7 +207,7 @@ Expected<std::vector<MentionRow>> AnalysisStore::mentions(
     auto st = m_library.database().prepare(
         "SELECT id, document_id, sentence_id, section, paragraph, start, end, surface, canonical, type, key, "
         "normalized, entity_id FROM mentions WHERE (?1 IS NULL OR entity_id = ?1) AND (?2 IS NULL OR document_id = ?2) "
-        "AND (?3 = '' OR type = ?3) ORDER BY document_id, start");
+        "AND (COALESCE(?3, '') = '' OR type = ?3) ORDER BY document_id, start");
     QUIRE_TRY(st);
     st->bind(1, entityId).bind(2, documentId).bind(3, type);
     std::vector<MentionRow> rows;
@@ -224,7 +225,7 @@ Expected<std::int64_t> AnalysisStore::addEdit(const QString &op, const QString &
 {
     auto st = m_library.database().prepare("INSERT INTO entity_edits(op, key, argument) VALUES (?1, ?2, ?3)");
     QUIRE_TRY(st);
-    QUIRE_TRY(st->bind(1, op).bind(2, key).bind(3, argument).run());
+    QUIRE_TRY(st->bind(1, op).bind(2, key).bind(3, argument.isNull() ? QStringLiteral("") : argument).run());
     return m_library.database().lastInsertRowId();
 }
 
