@@ -7,6 +7,9 @@
 
 #include <immintrin.h>
 
+// GCC 12 warns about the deliberately undefined upper halves inside its own AVX-512 intrinsics headers.
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+
 #define QUIRE_X86_VNNI 1
 #define QUIRE_X86_NAME "avx512"
 #define QUIRE_X86_FILL fillAvx512Base
@@ -185,13 +188,13 @@ void gemmQ4_0x2(std::int64_t k,
     gemmPairs<NC, BlockQ4_0, UnsignedQ4_0>(k, w, wStride, nRows, a, aStride, y, yStride, DecodeQ4_0 {});
 }
 
-// 32 int16 lanes: the first 16 hold lo, the last 16 hi.
-inline __m512i pairScale16(int lo, int hi)
-{
-    return _mm512_inserti64x4(_mm512_castsi256_si512(_mm256_set1_epi16(static_cast<short>(lo))),
-        _mm256_set1_epi16(static_cast<short>(hi)),
-        1);
-}
+// int16 lane indices: lanes 0-15 take scale 2j, lanes 16-31 scale 2j + 1.
+alignas(64) const short kSubBlockPair[4][32] = {
+    { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1 },
+    { 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3 },
+    { 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5 },
+    { 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7 },
+};
 
 template <int NC>
 void gemmQ4Kx512(std::int64_t k,
@@ -217,12 +220,14 @@ void gemmQ4Kx512(std::int64_t k,
             const KScales s = unpackKScales(x[b].scales);
             const __m128i m8 = _mm_loadl_epi64(reinterpret_cast<const __m128i *>(s.m));
             const __m256i mins = _mm256_cvtepu8_epi16(_mm_unpacklo_epi8(m8, m8));
+            const __m512i sc16
+                = _mm512_castsi128_si512(_mm_cvtepu8_epi16(_mm_loadl_epi64(reinterpret_cast<const __m128i *>(s.sc))));
             __m512i q[4], sc[4];
             for (int j = 0; j < 4; ++j) {
                 const __m256i t = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(x[b].qs + 32 * j));
                 q[j]
                     = _mm512_and_si512(_mm512_inserti64x4(_mm512_castsi256_si512(t), _mm256_srli_epi16(t, 4), 1), mask);
-                sc[j] = pairScale16(s.sc[2 * j], s.sc[2 * j + 1]);
+                sc[j] = _mm512_permutexvar_epi16(_mm512_load_si512(kSubBlockPair[j]), sc16);
             }
             const float d = _cvtsh_ss(x[b].d);
             const float dmin = _cvtsh_ss(x[b].dmin);

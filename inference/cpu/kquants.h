@@ -3,6 +3,7 @@
 #include "inference/ggmltype.h"
 
 #include <cstdint>
+#include <cstring>
 
 namespace quire::inference::cpu
 {
@@ -15,15 +16,21 @@ struct KScales {
 
 inline KScales unpackKScales(const std::uint8_t *q)
 {
+    // Bytes 0-3 hold scales 0-3 (low 6 bits) and the top bits of scales 4-7; bytes 4-7 the same for the
+    // minimums; bytes 8-11 the low nibbles of scales 4-7 and (high nibbles) of minimums 4-7. Done four
+    // bytes at a time.
+    std::uint32_t w[3];
+    std::memcpy(w, q, 12);
+    const std::uint32_t low6 = 0x3f3f3f3fu, low4 = 0x0f0f0f0fu, low2 = 0x03030303u;
+    const std::uint32_t out[4] = {
+        w[0] & low6,
+        (w[2] & low4) | (((w[0] >> 6) & low2) << 4),
+        w[1] & low6,
+        ((w[2] >> 4) & low4) | (((w[1] >> 6) & low2) << 4),
+    };
     KScales s;
-    for (int j = 0; j < 4; ++j) {
-        s.sc[j] = q[j] & 63;
-        s.m[j] = q[j + 4] & 63;
-    }
-    for (int j = 4; j < 8; ++j) {
-        s.sc[j] = static_cast<std::uint8_t>((q[j + 4] & 0xf) | ((q[j - 4] >> 6) << 4));
-        s.m[j] = static_cast<std::uint8_t>((q[j + 4] >> 4) | ((q[j] >> 6) << 4));
-    }
+    std::memcpy(s.sc, out, 8);
+    std::memcpy(s.m, out + 2, 8);
     return s;
 }
 

@@ -35,6 +35,8 @@ public:
     const SparseAttentionSettings &settings() const { return m_settings; }
     const KeySummaries &summaries() const { return m_summaries; }
     bool isSparse(int layer, std::int32_t contextLength) const { return m_settings.isSparse(layer, contextLength); }
+    // Switches between dense and sparse for the next decode() (the summaries stay current either way).
+    void setMode(AttentionMode mode) { m_settings.mode = mode; }
 
     // Keys (after RoPE) of positions pos0 .. pos0 + n - 1: [n][nHeadKv * headDimK], rows `stride` apart.
     void appendKeys(int layer, std::int32_t pos0, int n, const float *keys, std::size_t stride);
