@@ -34,8 +34,7 @@ layout(push_constant) uniform Params {
 
 shared float qs[D];
 shared float score[WG];
-shared float tileMax;
-shared float tileSum;
+shared float red[WG];
 
 float loadK(uint idx)
 {
@@ -87,25 +86,26 @@ void main()
             for (uint d = 0u; d < D; ++d)
                 s += qs[d] * loadK(kb + d);
         }
-        score[tid] = s;
+        // Tile maximum and sum by tree reductions over the workgroup.
+        red[tid] = s;
         barrier();
-        if (tid == 0u) {
-            float mx = m;
-            for (uint i = 0u; i < WG; ++i)
-                mx = max(mx, score[i]);
-            tileMax = mx;
+        for (uint k = WG / 2u; k > 0u; k >>= 1) {
+            if (tid < k)
+                red[tid] = max(red[tid], red[tid + k]);
+            barrier();
         }
+        const float mNew = max(m, red[0]);
         barrier();
-        const float mNew = tileMax;
-        score[tid] = j < end ? exp(s - mNew) : 0.0;
+        const float e = j < end ? exp(s - mNew) : 0.0;
+        score[tid] = e;
+        red[tid] = e;
         barrier();
-        if (tid == 0u) {
-            float sum = 0.0;
-            for (uint i = 0u; i < WG; ++i)
-                sum += score[i];
-            tileSum = sum;
+        for (uint k = WG / 2u; k > 0u; k >>= 1) {
+            if (tid < k)
+                red[tid] += red[tid + k];
+            barrier();
         }
-        barrier();
+        const float tileSum = red[0];
         const float alpha = exp(m - mNew);
         l = l * alpha + tileSum;
         const uint n = min(WG, end - j0);

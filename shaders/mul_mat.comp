@@ -2,11 +2,13 @@
 #extension GL_GOOGLE_include_directive : require
 // y[c][row] = sum_k W[row][k] * x[c][k] for NCOLS columns of x per workgroup (NCOLS = 1: matrix-vector).
 // W is in any ggml type (TYPE_* define); it is dequantised inside the kernel, 32 elements at a time.
-// Workgroup (x + y * groupsX) = one row of W; z = a block of NCOLS columns. Plain types (F32, F16,
+// Workgroup (x + y * groupsX) = ROWS rows of W (short rows would leave most threads idle otherwise);
+// z = a block of NCOLS columns. Plain types (F32, F16,
 // BF16) take rows of any length; block types need whole blocks.
 
 layout(constant_id = 0) const uint WG = 64;
 layout(constant_id = 1) const uint NCOLS = 1;
+layout(constant_id = 2) const uint ROWS = 1; // rows per workgroup: WG / ROWS threads share a row
 layout(local_size_x_id = 0) in;
 
 #include "common/types.glsl"
@@ -29,11 +31,13 @@ shared float partial[WG * NCOLS];
 
 void main()
 {
-    const uint row = gl_WorkGroupID.x + gl_WorkGroupID.y * gl_NumWorkGroups.x;
-    const uint col0 = gl_WorkGroupID.z * NCOLS;
-    if (row >= p.rows)
-        return; // uniform across the workgroup
+    const uint T = WG / ROWS;
     const uint tid = gl_LocalInvocationID.x;
+    const uint lane = tid % T;
+    const uint sub = tid / T;
+    const uint row = (gl_WorkGroupID.x + gl_WorkGroupID.y * gl_NumWorkGroups.x) * ROWS + sub;
+    const bool inRange = row < p.rows; // no early return: every thread reaches the barriers
+    const uint col0 = gl_WorkGroupID.z * NCOLS;
     const uint units = p.cols / 32u;
     const uint rowBase = row * p.rowBytes;
     const uint nc = min(NCOLS, p.ncols - col0);
@@ -41,7 +45,7 @@ void main()
     float acc[NCOLS];
     for (uint c = 0u; c < NCOLS; ++c)
         acc[c] = 0.0;
-    for (uint u = tid; u < units; u += WG) {
+    for (uint u = lane; inRange && u < units; u += T) {
         float v[32];
         dequantUnit(rowBase + (u / UNITS_PER_BLOCK) * BLOCK_BYTES, u % UNITS_PER_BLOCK, v);
         for (uint c = 0u; c < nc; ++c) {
@@ -54,7 +58,7 @@ void main()
         }
     }
 #if defined(PLAIN_TYPE)
-    for (uint e = units * 32u + tid; e < p.cols; e += WG) {
+    for (uint e = units * 32u + lane; inRange && e < p.cols; e += T) {
         const float we = loadElement(rowBase, e);
         for (uint c = 0u; c < nc; ++c)
             acc[c] += we * x[(col0 + c) * p.xStride + e];
@@ -63,16 +67,16 @@ void main()
     for (uint c = 0u; c < NCOLS; ++c)
         partial[c * WG + tid] = acc[c];
     barrier();
-    for (uint s = WG / 2u; s > 0u; s >>= 1) {
-        if (tid < s) {
+    for (uint s = T / 2u; s > 0u; s >>= 1) {
+        if (lane < s) {
             for (uint c = 0u; c < NCOLS; ++c)
                 partial[c * WG + tid] += partial[c * WG + tid + s];
         }
         barrier();
     }
-    if (tid < nc) {
-        const uint yi = (col0 + tid) * p.yStride + p.yOffset + row;
-        const float r = partial[tid * WG];
+    for (uint c = lane; inRange && c < nc; c += T) {
+        const uint yi = (col0 + c) * p.yStride + p.yOffset + row;
+        const float r = partial[c * WG + sub * T];
         y[yi] = p.accumulate != 0u ? y[yi] + r : r;
     }
 }

@@ -98,7 +98,15 @@ void Kernels::mulMat(Sequence &seq,
     if (!suffix || !rowLengthSupported(type, cols))
         throw std::runtime_error("mul_mat: unsupported type or row length");
     const std::uint32_t columnsPerGroup = ncols >= MatMatColumns ? MatMatColumns : 1;
-    Pipeline &pipeline = m_context.pipeline(std::string("mul_mat_") + suffix, { MatVecWorkgroup, columnsPerGroup });
+    // Threads per row: a power of two no larger than the row's units of 32, so short rows share a
+    // workgroup instead of leaving most of its threads idle.
+    const std::uint32_t units = std::max<std::uint32_t>(1, (cols + 31) / 32);
+    std::uint32_t threadsPerRow = 1;
+    while (threadsPerRow * 2 <= std::min(units, MatVecWorkgroup))
+        threadsPerRow *= 2;
+    const std::uint32_t rowsPerGroup = MatVecWorkgroup / threadsPerRow;
+    Pipeline &pipeline
+        = m_context.pipeline(std::string("mul_mat_") + suffix, { MatVecWorkgroup, columnsPerGroup, rowsPerGroup });
     const std::size_t bytesPerRow = rowBytes(type, cols);
     // Rows per binding: within maxStorageBufferRange and a multiple of the offset alignment.
     const std::size_t align = std::max<std::size_t>(1, m_context.info().minStorageBufferOffsetAlignment);
@@ -125,7 +133,7 @@ void Kernels::mulMat(Sequence &seq,
         seq.dispatch(pipeline,
             { Binding(w, offset, range), Binding(x), Binding(y) },
             push,
-            n,
+            groupsFor(n, rowsPerGroup),
             1,
             groupsFor(ncols, columnsPerGroup));
     }

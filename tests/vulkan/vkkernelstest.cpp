@@ -130,6 +130,8 @@ private Q_SLOTS:
             QTest::addRow("%s matrix 8", name) << int(type) << 33 << 512 << 8;
             QTest::addRow("%s vector 256", name) << int(type) << 33 << 256 << 1;
             QTest::addRow("%s matrix 3", name) << int(type) << 33 << 256 << 3;
+            if (ggmlTypeTraits(type).blockSize <= 32) // K-quants have no rows shorter than 256
+                QTest::addRow("%s short rows, 9 columns", name) << int(type) << 40 << 128 << 9;
         }
     }
     // y = W x with W quantised: compared with the CPU's exact dequantisation, in double.
