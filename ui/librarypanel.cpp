@@ -70,10 +70,10 @@ LibraryPanel::LibraryPanel(DocumentModel *model, QWidget *parent)
     m_view->setContextMenuPolicy(Qt::CustomContextMenu);
     m_view->header()->setStretchLastSection(false);
     m_view->header()->setSectionResizeMode(QHeaderView::Interactive);
-    m_view->setColumnWidth(DocumentModel::Title, 260);
-    m_view->setColumnWidth(DocumentModel::Status, 110);
-    m_view->setColumnWidth(DocumentModel::Type, 60);
-    m_view->setColumnWidth(DocumentModel::Pages, 50);
+    m_view->setColumnWidth(DocumentModel::Title, 190);
+    m_view->setColumnWidth(DocumentModel::Status, 80);
+    m_view->setColumnWidth(DocumentModel::Type, 50);
+    m_view->setColumnWidth(DocumentModel::Pages, 45);
     m_view->setColumnWidth(DocumentModel::Size, 70);
     m_view->setColumnHidden(DocumentModel::Added, true);
     m_view->setColumnHidden(DocumentModel::Path, true);

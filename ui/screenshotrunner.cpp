@@ -1,5 +1,6 @@
 #include "ui/screenshotrunner.h"
 
+#include "ui/librarypanel.h"
 #include "ui/mainwindow.h"
 #include "ui/readerview.h"
 #include "ui/searchpanel.h"
@@ -9,6 +10,7 @@
 #include <QPixmap>
 #include <QTabWidget>
 #include <QTimer>
+#include <QTreeView>
 
 namespace quire::ui
 {
@@ -65,8 +67,14 @@ void ScreenshotRunner::start()
     settleThen([this] {
         save(QStringLiteral("01-welcome.png"));
         waitFor(m_window, &MainWindow::libraryReady, [this] {
-            save(QStringLiteral("02-library.png"));
-            next();
+            // The library with its first document open in the reader.
+            const QModelIndex first = m_window->libraryPanel()->view()->model()->index(0, 0);
+            waitFor(m_window->reader(), &ReaderView::documentOpened, [this] {
+                save(QStringLiteral("02-library.png"));
+                next();
+            });
+            m_window->libraryPanel()->view()->setCurrentIndex(first);
+            Q_EMIT m_window->libraryPanel()->view()->activated(first);
         });
         connect(m_window, &MainWindow::libraryOpenFailed, this, [this](const QString &m) { fail(m); });
         m_window->openLibrary(m_library);

@@ -77,6 +77,7 @@ SummaryView::SummaryView(QWidget *parent)
     m_scope->setAccessibleName(tr("Summary scope"));
     connect(m_scope, &QComboBox::currentIndexChanged, this, &SummaryView::reload);
     m_list->setWordWrap(true);
+    m_list->setSpacing(3);
     m_list->setAlternatingRowColors(true);
     m_list->setAccessibleName(tr("Summary sentences"));
     m_list->setVerticalScrollMode(QAbstractItemView::ScrollPerPixel);

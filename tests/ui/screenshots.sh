@@ -13,6 +13,7 @@ rm -f "$lib" "$lib-wal" "$lib-shm"
 if [ -n "$quire" ] && [ -x "$quire" ] && "$quire" init "$lib" >/dev/null &&
     "$quire" ingest "$lib" "$samples" ${pdfs:+"$pdfs"} >/dev/null 2>"$out/ingest.log"; then
     echo "screenshots.sh: sample library ingested with $quire"
+    "$quire" analyze "$lib" >/dev/null 2>>"$out/ingest.log" || echo "screenshots.sh: analysis failed, see $out/ingest.log"
 else
     rm -f "$lib" "$lib-wal" "$lib-shm"
     "$sample" "$lib" --samples "$samples"
