@@ -1,6 +1,7 @@
 #pragma once
 
 #include "inference/kvcache.h"
+#include "inference/sparseattention.h"
 #include "util/cancel.h"
 #include "util/error.h"
 
@@ -27,6 +28,7 @@ struct ContextConfig {
     KvType kvType = KvType::F16;
     std::int32_t kvBlockTokens = 256; // positions per KV block
     std::int32_t microBatch = 512; // positions evaluated together inside one decode()
+    SparseAttentionSettings attention; // dense / sparse / auto (backends without sparse attention run dense)
 };
 
 // The evaluation state of one sequence on a backend: its KV cache and scratch memory.
