@@ -168,6 +168,8 @@ void ModelTest::referenceLogits_data()
                                 << "small-q4_0" << 0.25f << 0.06f << f32;
     QTest::newRow("gqa-q4_k_m") << "llama-gqa-kquant/gqa-q4_k_m.gguf"
                                 << "gqa-q4_k_m" << 0.25f << 0.06f << f32;
+    QTest::newRow("gqa-q4_k_m kv q8_0") << "llama-gqa-kquant/gqa-q4_k_m.gguf"
+                                        << "gqa-q4_k_m" << 0.25f << 0.06f << static_cast<int>(KvType::Q8_0);
     QTest::newRow("qwen2-f16e") << "bpe-arch/qwen2-f16e.gguf"
                                 << "qwen2-f16e" << 1e-2f << 5e-3f << f32;
     QTest::newRow("qwen3-f16e") << "bpe-arch/qwen3-f16e.gguf"
