@@ -160,16 +160,20 @@ QToolBar *ReaderView::createToolBar()
             m_pageView->goToPage(page - 1);
     });
     connect(m_zoomIn, &QAction::triggered, this, [this] {
-        if (isPagedMode())
+        if (isPagedMode()) {
             m_pageView->zoomIn();
-        else
-            m_textView->zoomIn(1), ++m_textZoom;
+        } else if (m_textZoom < 12) {
+            m_textView->zoomIn(1);
+            ++m_textZoom;
+        }
     });
     connect(m_zoomOut, &QAction::triggered, this, [this] {
-        if (isPagedMode())
+        if (isPagedMode()) {
             m_pageView->zoomOut();
-        else if (m_textZoom > -6)
-            m_textView->zoomOut(1), --m_textZoom;
+        } else if (m_textZoom > -6) {
+            m_textView->zoomOut(1);
+            --m_textZoom;
+        }
     });
     connect(m_fitWidth, &QAction::toggled, m_pageView, &PageView::setFitWidth);
     connect(m_zoomCombo, &QComboBox::activated, this, [this](int index) {
