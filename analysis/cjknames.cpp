@@ -187,8 +187,10 @@ void Finder::addSurnameHonorifics(const QHash<QString, int> &counts)
     for (auto it = bySurname.begin(); it != bySurname.end(); ++it) {
         auto &list = it.value();
         std::sort(list.begin(), list.end(), std::greater<>());
-        if (list.size() == 1 || list[0].first >= 3 * list[1].first)
-            m_nameOf.insert(it.key() + QStringLiteral("公"), list[0].second);
+        // Only where the form is used as a name (关公曰), not as a title of others (诸公, 魏公).
+        const QString form = it.key() + QStringLiteral("公");
+        if (m_cueCounts.value(form) >= 3 && (list.size() == 1 || list[0].first >= 3 * list[1].first))
+            m_nameOf.insert(form, list[0].second);
     }
 }
 

@@ -244,7 +244,7 @@ void Finder::addMention(int index, int honorific, int first, int last)
     const int surfaceStart = tokens[honorific >= 0 ? honorific : first].start;
     m.start = s.start + surfaceStart;
     m.end = s.start + tokens[last].end;
-    m.surface = s.text.mid(surfaceStart, tokens[last].end - surfaceStart);
+    m.surface = s.text.mid(surfaceStart, tokens[last].end - surfaceStart).simplified();
     m.name = s.text.mid(tokens[first].start, tokens[last].end - tokens[first].start).simplified();
     m.votes = contextVotes(tokens, (honorific >= 0 ? honorific : first) - 1, last + 1, first, last);
     if (honorific >= 0) {

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <set>
 
 namespace quire::analysis
 {
@@ -22,6 +23,7 @@ using Pair = std::pair<std::int64_t, std::int64_t>;
 struct Counts {
     std::map<Pair, GraphEdge> edges;
     QHash<std::int64_t, int> windowsOf; // paragraph windows containing the entity
+    std::map<Pair, int> together; // paragraph windows containing both
     int windows = 0;
 };
 
@@ -35,6 +37,7 @@ void countWindow(Counts &c, const std::vector<const store::MentionRow *> &window
         present.insert(m->entityId);
     for (std::int64_t e : present)
         ++c.windowsOf[e];
+    std::set<Pair> pairs;
     for (std::size_t i = 0; i < window.size(); ++i) {
         for (std::size_t j = i + 1; j < window.size(); ++j) {
             const auto *a = window[i];
@@ -42,6 +45,8 @@ void countWindow(Counts &c, const std::vector<const store::MentionRow *> &window
             if (a->entityId == b->entityId)
                 continue;
             const Pair key = std::minmax(a->entityId, b->entityId);
+            if (pairs.insert(key).second)
+                ++c.together[key];
             GraphEdge &e = c.edges[key];
             e.source = key.first;
             e.target = key.second;
@@ -116,8 +121,7 @@ Expected<RelationGraph> GraphBuilder::build(store::Library &library, const Graph
             window.push_back(slice[i]);
     }
     for (auto &[key, e] : c.edges) {
-        const double pxy = double(e.sentences + e.paragraphs > 0 ? std::min(e.sentences + e.paragraphs, c.windows) : 0)
-            / std::max(c.windows, 1);
+        const double pxy = double(c.together[key]) / std::max(c.windows, 1);
         const double px = double(c.windowsOf.value(e.source)) / std::max(c.windows, 1);
         const double py = double(c.windowsOf.value(e.target)) / std::max(c.windows, 1);
         e.npmi = pxy >= 1.0 ? 1.0 : std::log(pxy / (px * py)) / -std::log(pxy);
