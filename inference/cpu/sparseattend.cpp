@@ -59,6 +59,8 @@ void SparseAttender::attend(ThreadPool &pool,
     // Prefill selects once per chunk of blockTokens queries (scored with the chunk's summed queries), so
     // the indexer costs a pass over the summaries per chunk, not per token. The batch's last position,
     // the one whose logits are read, always selects on its own.
+    if (m_scratch.size() < static_cast<std::size_t>(pool.size()))
+        m_scratch.resize(static_cast<std::size_t>(pool.size()));
     const int chunk = std::max(1, m_settings.blockTokens);
     const int lastAlone = n > 1 ? 1 : 0;
     const int chunks = (n - lastAlone + chunk - 1) / chunk + lastAlone;

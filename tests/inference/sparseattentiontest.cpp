@@ -144,6 +144,25 @@ private Q_SLOTS:
         }
     }
 
+    // Prefill: chunks of queries share a selection, each query still reads up to its own position.
+    void chunkedPrefillEqualsDense()
+    {
+        SparseAttentionSettings s;
+        s.mode = AttentionMode::Sparse;
+        s.windowTokens = 700;
+        s.topKTokens = 0;
+        Fixture f(KvType::F16, 700, 4, 2, s);
+        ThreadPool pool(2);
+        const std::size_t w = 4 * 64;
+        std::vector<float> out(700 * w);
+        f.sparse->attend(pool, kernels(), f.shape, *f.cache, 0, f.queries.data(), w, 700, 0, out.data(), w);
+        for (int pos : { 0, 1, 63, 64, 200, 698, 699 }) {
+            const std::vector<float> row(out.begin() + static_cast<std::ptrdiff_t>(pos * w),
+                out.begin() + static_cast<std::ptrdiff_t>((pos + 1) * w));
+            QVERIFY2(maxDiff(f.dense(pos), row) <= 1e-6f, qPrintable(QString::number(pos)));
+        }
+    }
+
     void questBoundsDotProducts_data()
     {
         QTest::addColumn<int>("groupSize");
