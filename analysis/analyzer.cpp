@@ -59,6 +59,11 @@ Positions positions(const std::vector<SentenceRecord> &sentences,
     static const QRegularExpression blank(QStringLiteral("\\n[ \\t\\r]*\\n"));
     for (auto it = blank.globalMatch(text); it.hasNext();)
         breaks.push_back(int(it.next().capturedStart()));
+    if (breaks.size() * 50 < sentences.size()) { // one paragraph per line (Chinese novels, some exports)
+        breaks.clear();
+        for (qsizetype at = text.indexOf(QLatin1Char('\n')); at >= 0; at = text.indexOf(QLatin1Char('\n'), at + 1))
+            breaks.push_back(int(at));
+    }
     Positions p;
     for (const SentenceRecord &s : sentences) {
         const auto sec = std::upper_bound(
