@@ -25,7 +25,9 @@ EmptyStatePage::EmptyStatePage(
     m_title->setAlignment(Qt::AlignCenter);
     m_explanation->setAlignment(Qt::AlignCenter);
     m_explanation->setWordWrap(true);
-    m_explanation->setFixedWidth(480); // a fixed width lets the wrapped text get its full height
+    // A fixed width and the height that width needs: a centred, wrapped label otherwise gets clipped.
+    m_explanation->setFixedWidth(480);
+    m_explanation->setMinimumHeight(m_explanation->heightForWidth(480));
     m_explanation->setTextFormat(Qt::PlainText);
     QPalette muted = m_explanation->palette();
     muted.setColor(QPalette::WindowText, muted.color(QPalette::PlaceholderText));

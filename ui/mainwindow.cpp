@@ -6,6 +6,7 @@
 #include "ui/documentfiltermodel.h"
 #include "ui/documentmodel.h"
 #include "ui/emptystatepage.h"
+#include "ui/entitylistview.h"
 #include "ui/icons.h"
 #include "ui/ingestjob.h"
 #include "ui/job.h"
@@ -178,11 +179,7 @@ void MainWindow::createCentral()
     m_tabs->addTab(m_reader, themeIcon(QStringLiteral("text-x-generic")), tr("Reader"));
 
     m_summaries = new SummaryView(this);
-    auto *entities = new EmptyStatePage(QStringLiteral("distribute-graph"),
-        tr("No entity graph view yet"),
-        tr("The analysis finds people, places and organisations and how often they appear together (quire "
-           "entities, quire graph), but this window cannot draw the graph yet."),
-        this);
+    m_entities = new EntityListView(this);
     m_timeline = new TimelineView(this);
     auto *ask = new EmptyStatePage(QStringLiteral("dialog-messages"),
         tr("No model configured"),
@@ -192,7 +189,7 @@ void MainWindow::createCentral()
         this);
     connect(ask->setAction(tr("Search Instead")), &QPushButton::clicked, m_actions->find, &QAction::trigger);
     m_tabs->addTab(m_summaries, themeIcon(QStringLiteral("view-list-text")), tr("Summaries"));
-    m_tabs->addTab(entities, themeIcon(QStringLiteral("distribute-graph")), tr("Entity Graph"));
+    m_tabs->addTab(m_entities, themeIcon(QStringLiteral("distribute-graph")), tr("Entities"));
     m_tabs->addTab(m_timeline, themeIcon(QStringLiteral("view-calendar-timeline")), tr("Timeline"));
     m_tabs->addTab(ask, themeIcon(QStringLiteral("dialog-messages")), tr("Ask"));
     for (int i = 0; i < m_tabs->count(); ++i) {
@@ -215,6 +212,14 @@ void MainWindow::createCentral()
             showTab(ReaderTab);
             m_reader->openAt(document, sentence, { date });
         });
+    connect(m_entities,
+        &EntityListView::mentionActivated,
+        this,
+        [this](qint64 document, qint64 sentence, const QString &surface) {
+            showTab(ReaderTab);
+            m_reader->openAt(document, sentence, { surface });
+        });
+    connect(m_entities, &EntityListView::analysisRequested, this, &MainWindow::runAnalysis);
     connect(m_summaries, &SummaryView::analysisRequested, this, &MainWindow::runAnalysis);
     connect(m_timeline, &TimelineView::analysisRequested, this, &MainWindow::runAnalysis);
     connect(m_reader, &ReaderView::documentOpened, m_summaries, &SummaryView::setCurrentDocument);
@@ -437,6 +442,7 @@ void MainWindow::setSession(std::shared_ptr<LibrarySession> session)
     m_searchPanel->setSession(m_session);
     m_documents->setSession(m_session);
     m_summaries->setSession(m_session);
+    m_entities->setSession(m_session);
     m_timeline->setSession(m_session);
     m_tabs->setTabText(ReaderTab, tr("Reader"));
     if (m_session) {
@@ -581,6 +587,7 @@ void MainWindow::runAnalysis()
         if (session != m_session)
             return;
         m_summaries->reload();
+        m_entities->reload();
         m_timeline->reload();
         Q_EMIT analysisFinished(job->state() == Job::State::Finished);
     });

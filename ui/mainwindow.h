@@ -22,6 +22,7 @@ class LibrarySession;
 class ReaderView;
 class SearchPanel;
 class SummaryView;
+class EntityListView;
 class TimelineView;
 class WelcomePage;
 
@@ -47,6 +48,7 @@ public:
     JobsPanel *jobsPanel() const { return m_jobsPanel; }
     QTabWidget *tabs() const { return m_tabs; }
     SummaryView *summaryView() const { return m_summaries; }
+    EntityListView *entityView() const { return m_entities; }
     TimelineView *timelineView() const { return m_timeline; }
     QDockWidget *libraryDock() const { return m_libraryDock; }
     QDockWidget *searchDock() const { return m_searchDock; }
@@ -119,6 +121,7 @@ private:
     QStackedWidget *m_central = nullptr;
     QTabWidget *m_tabs = nullptr;
     SummaryView *m_summaries = nullptr;
+    EntityListView *m_entities = nullptr;
     TimelineView *m_timeline = nullptr;
     QDockWidget *m_libraryDock = nullptr;
     QDockWidget *m_searchDock = nullptr;

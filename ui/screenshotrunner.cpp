@@ -116,7 +116,7 @@ void ScreenshotRunner::analysisTabs()
 {
     const std::pair<MainWindow::Tab, const char *> pages[] = {
         { MainWindow::SummariesTab, "06-summaries.png" },
-        { MainWindow::EntitiesTab, "07-entity-graph.png" },
+        { MainWindow::EntitiesTab, "07-entities.png" },
         { MainWindow::TimelineTab, "08-timeline.png" },
         { MainWindow::AskTab, "09-ask.png" },
     };

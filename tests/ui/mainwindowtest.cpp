@@ -4,6 +4,7 @@
 #include "ui/deviceinfo.h"
 #include "ui/documentfiltermodel.h"
 #include "ui/documentmodel.h"
+#include "ui/entitylistview.h"
 #include "ui/job.h"
 #include "ui/jobmanager.h"
 #include "ui/librarypanel.h"
@@ -30,6 +31,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTreeView>
+#include <QTreeWidget>
 #include <QUrl>
 
 using namespace quire;
@@ -286,6 +288,20 @@ private Q_SLOTS:
         const auto &mark = window.reader()->highlights().front();
         const QString cited = window.reader()->document()->text.mid(mark.start, mark.end - mark.start);
         QVERIFY(list->item(0)->text().startsWith(cited.simplified()));
+
+        // Entities: a mention opens the reader; a rename is kept in the edit log and shown.
+        EntityListView *entities = window.entityView();
+        QTRY_VERIFY(entities->entities()->topLevelItemCount() > 0);
+        QSignalSpy mentions(entities, &EntityListView::mentionsLoaded);
+        entities->entities()->setCurrentItem(entities->entities()->topLevelItem(0));
+        QVERIFY(mentions.wait(5000));
+        QVERIFY(entities->mentions()->count() > 0);
+        Q_EMIT entities->mentions()->itemActivated(entities->mentions()->item(0));
+        QVERIFY(shown.wait(5000));
+        QSignalSpy reloaded(entities, &EntityListView::loaded);
+        entities->renameCurrent(QStringLiteral("Renamed Entity"));
+        QVERIFY(reloaded.wait(5000));
+        QVERIFY(!entities->entities()->findItems(QStringLiteral("Renamed Entity"), Qt::MatchExactly).isEmpty());
     }
 
     void remembersWindowState()
