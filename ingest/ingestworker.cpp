@@ -219,6 +219,9 @@ int runIngestWorker(int inFd, int outFd)
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (getppid() == 1)
         return 1;
+    // Stopping is the pipeline's decision: it lets the document in flight finish.
+    std::signal(SIGINT, SIG_IGN);
+    std::signal(SIGTERM, SIG_IGN);
     for (;;) {
         const auto payload = readFrame(inFd);
         if (!payload)

@@ -206,6 +206,10 @@ Expected<void> Pipeline::Impl::dispatch(Slot &slot)
     request.data = task.data;
     request.name = task.name;
     request.options = options.read;
+    request.options.depth = task.depth;
+    // The last documents may use the cores that idle workers leave (PDF pages in parallel).
+    const auto busy = std::count_if(workers.begin(), workers.end(), [](const Slot &s) { return s.task.has_value(); });
+    request.options.threads = queue.empty() ? std::max(1, QThread::idealThreadCount() - static_cast<int>(busy)) : 1;
     request.maxSentenceLength = options.maxSentenceLength;
     if (*existing && !(*existing)->contentHash.isEmpty()) {
         auto skippable = isSkippable(**existing);

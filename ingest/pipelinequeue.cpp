@@ -102,6 +102,7 @@ void TaskQueue::addChildren(
         t.parentId = documentId;
         t.mtime = container.mtime;
         t.container = container.id;
+        t.depth = container.depth + 1;
         tasks.push_back(std::move(t));
     }
     m_containers.emplace(container.id, std::move(c));

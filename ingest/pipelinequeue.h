@@ -22,6 +22,7 @@ struct Task {
     std::optional<std::int64_t> parentId;
     qint64 mtime = 0;
     quint64 container = 0; // task id of the container this document is in; 0 at the top level
+    int depth = 0; // containers above this document
     std::int64_t existingId = 0; // the stored document with this path, if any
 };
 

@@ -23,8 +23,17 @@ namespace
 
 struct SpawnActions {
     posix_spawn_file_actions_t actions;
-    SpawnActions() { posix_spawn_file_actions_init(&actions); }
-    ~SpawnActions() { posix_spawn_file_actions_destroy(&actions); }
+    posix_spawnattr_t attributes;
+    SpawnActions()
+    {
+        posix_spawn_file_actions_init(&actions);
+        posix_spawnattr_init(&attributes);
+    }
+    ~SpawnActions()
+    {
+        posix_spawnattr_destroy(&attributes);
+        posix_spawn_file_actions_destroy(&actions);
+    }
 };
 
 } // namespace
@@ -46,6 +55,10 @@ Expected<std::unique_ptr<WorkerProcess>> WorkerProcess::start(const QString &pro
     posix_spawn_file_actions_adddup2(&spawn.actions, sockets[1], STDOUT_FILENO);
     if (qEnvironmentVariableIsEmpty("QUIRE_INGEST_WORKER_STDERR"))
         posix_spawn_file_actions_addopen(&spawn.actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+    // A process group of its own: Ctrl-C in the terminal reaches the pipeline, which finishes the documents
+    // in flight, and not the workers, which would die half-way.
+    posix_spawnattr_setflags(&spawn.attributes, POSIX_SPAWN_SETPGROUP);
+    posix_spawnattr_setpgroup(&spawn.attributes, 0);
     const QByteArray programBytes = program.toLocal8Bit();
     std::vector<QByteArray> argumentBytes { programBytes };
     for (const QString &a : arguments)
@@ -55,7 +68,7 @@ Expected<std::unique_ptr<WorkerProcess>> WorkerProcess::start(const QString &pro
         argv.push_back(a.data());
     argv.push_back(nullptr);
     pid_t pid = -1;
-    const int rc = posix_spawn(&pid, programBytes.constData(), &spawn.actions, nullptr, argv.data(), environ);
+    const int rc = posix_spawn(&pid, programBytes.constData(), &spawn.actions, &spawn.attributes, argv.data(), environ);
     ::close(sockets[1]);
     if (rc != 0) {
         ::close(sockets[0]);

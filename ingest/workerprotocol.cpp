@@ -15,11 +15,13 @@ constexpr QDataStream::Version StreamVersion = QDataStream::Qt_6_4;
 
 QDataStream &operator<<(QDataStream &out, const ReadOptions &o)
 {
-    return out << o.password << o.ocr << o.maxBytes << o.maxExpandedBytes << o.maxCompressionRatio;
+    return out << o.password << o.ocr << o.maxBytes << o.maxExpandedBytes << o.maxCompressionRatio
+               << qint32(o.maxMembers) << qint32(o.depth) << qint32(o.maxDepth) << qint32(o.threads);
 }
 QDataStream &operator>>(QDataStream &in, ReadOptions &o)
 {
-    return in >> o.password >> o.ocr >> o.maxBytes >> o.maxExpandedBytes >> o.maxCompressionRatio;
+    return in >> o.password >> o.ocr >> o.maxBytes >> o.maxExpandedBytes >> o.maxCompressionRatio >> o.maxMembers
+        >> o.depth >> o.maxDepth >> o.threads;
 }
 
 void writeContent(QDataStream &out, const store::DocumentContent &c)

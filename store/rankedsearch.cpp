@@ -61,7 +61,42 @@ Expected<std::pair<std::int64_t, std::int64_t>> sentenceRange(Database &db, std:
     return std::pair(st->int64(0), st->int64(1));
 }
 
-Expected<std::vector<Candidate>> candidates(Database &db, const QString &fts, const RankedSearchOptions &options)
+Expected<std::vector<Candidate>> runCandidates(Statement &st, bool scored)
+{
+    std::vector<Candidate> list;
+    for (;;) {
+        auto row = st.step();
+        if (!row)
+            return std::unexpected(row.error());
+        if (!*row)
+            break;
+        list.push_back({ st.int64(0), scored ? st.real(1) : 0.0 });
+    }
+    return list;
+}
+
+Expected<void> rankByLength(Database &db, std::vector<Candidate> &list)
+{
+    auto length = db.prepare("SELECT end - start FROM sentences WHERE id = ?1");
+    if (!length)
+        return std::unexpected(length.error());
+    for (Candidate &c : list) {
+        length->bind(1, c.id);
+        if (auto row = length->step(); !row)
+            return std::unexpected(row.error());
+        c.rank = static_cast<double>(length->int64(0));
+        length->reset();
+    }
+    return {};
+}
+
+// Phase one. bm25() computes each term's document frequency by walking the term's whole doclist, so for a
+// term in millions of sentences it costs seconds however few rows are asked for. Matches are therefore
+// first counted up to candidateLimit straight from the index (cheap); under the limit they are ranked by
+// bm25, over it the first candidateLimit matches are ranked by sentence length (bm25's length
+// normalisation with equal term weights: short sentences that contain the terms first).
+Expected<std::vector<Candidate>> candidates(
+    Database &db, const QString &fts, const RankedSearchOptions &options, bool *truncated)
 {
     std::int64_t low = 0;
     std::int64_t high = std::numeric_limits<std::int64_t>::max();
@@ -71,21 +106,32 @@ Expected<std::vector<Candidate>> candidates(Database &db, const QString &fts, co
             return std::unexpected(range.error());
         std::tie(low, high) = *range;
     }
+    const int limit = options.candidateLimit;
+    *truncated = false;
+    if (limit > 0) {
+        auto ids
+            = db.prepare("SELECT rowid FROM sentences_fts WHERE sentences_fts MATCH ?1 AND rowid BETWEEN ?2 AND ?3 "
+                         "LIMIT ?4");
+        if (!ids)
+            return std::unexpected(ids.error());
+        ids->bind(1, fts).bind(2, low).bind(3, high).bind(4, limit + 1);
+        auto list = runCandidates(*ids, false);
+        if (!list)
+            return list;
+        if (static_cast<int>(list->size()) > limit) {
+            *truncated = true;
+            list->resize(static_cast<std::size_t>(limit));
+            if (auto ok = rankByLength(db, *list); !ok)
+                return std::unexpected(ok.error());
+            return list;
+        }
+    }
     auto st = db.prepare("SELECT rowid, bm25(sentences_fts) FROM sentences_fts WHERE sentences_fts MATCH ?1 "
-                         "AND rowid BETWEEN ?2 AND ?3 LIMIT ?4");
+                         "AND rowid BETWEEN ?2 AND ?3");
     if (!st)
         return std::unexpected(st.error());
-    st->bind(1, fts).bind(2, low).bind(3, high).bind(4, options.candidateLimit > 0 ? options.candidateLimit : -1);
-    std::vector<Candidate> list;
-    for (;;) {
-        auto row = st->step();
-        if (!row)
-            return std::unexpected(row.error());
-        if (!*row)
-            break;
-        list.push_back({ st->int64(0), st->real(1) });
-    }
-    return list;
+    st->bind(1, fts).bind(2, low).bind(3, high);
+    return runCandidates(*st, true);
 }
 
 // Fills the hit for sentence `id` when it passes the filters; false when it does not.
@@ -122,11 +168,12 @@ Expected<RankedSearchResult> rankedSearch(Library &library, const QString &query
     if (fts.isEmpty())
         return result;
     Database &db = library.database();
-    auto list = candidates(db, fts, options);
+    bool truncated = false;
+    auto list = candidates(db, fts, options, &truncated);
     if (!list)
         return std::unexpected(queryError(query, list.error()));
     result.candidates = static_cast<std::int64_t>(list->size());
-    result.truncated = options.candidateLimit > 0 && result.candidates >= options.candidateLimit;
+    result.truncated = truncated;
     std::sort(list->begin(), list->end(), [](const Candidate &a, const Candidate &b) {
         return a.rank < b.rank || (a.rank == b.rank && a.id < b.id);
     });
