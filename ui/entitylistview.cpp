@@ -44,7 +44,7 @@ EntityListView::EntityListView(QWidget *parent)
 {
     m_type->setAccessibleName(tr("Entity type"));
     m_type->addItem(tr("All types"), QString());
-    for (const char *t : { "person", "place", "organization", "date", "other" })
+    for (const char *t : { "person", "place", "organisation", "party", "court", "statute", "money", "date", "other" })
         m_type->addItem(QString::fromLatin1(t), QString::fromLatin1(t));
     connect(m_type, &QComboBox::currentIndexChanged, this, &EntityListView::reload);
 
@@ -56,6 +56,8 @@ EntityListView::EntityListView(QWidget *parent)
     m_entities->setAccessibleName(tr("Entities"));
     m_entities->setContextMenuPolicy(Qt::CustomContextMenu);
     m_entities->header()->setSectionResizeMode(0, QHeaderView::Stretch);
+    for (int column = 1; column < 4; ++column)
+        m_entities->header()->setSectionResizeMode(column, QHeaderView::ResizeToContents);
     m_entities->header()->setStretchLastSection(false);
     connect(m_entities, &QTreeWidget::currentItemChanged, this, &EntityListView::loadMentions);
     connect(m_entities, &QWidget::customContextMenuRequested, this, &EntityListView::showMenu);
@@ -72,7 +74,8 @@ EntityListView::EntityListView(QWidget *parent)
     auto *splitter = new QSplitter(Qt::Horizontal, this);
     splitter->addWidget(m_entities);
     splitter->addWidget(m_mentions);
-    splitter->setSizes({ 360, 440 });
+    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(1, 2);
     auto *content = new QWidget(this);
     auto *bar = new QHBoxLayout;
     bar->addWidget(new QLabel(tr("Show:"), content));
@@ -132,6 +135,8 @@ void EntityListView::reload()
                 items << item;
             }
             m_entities->addTopLevelItems(items);
+            if (!items.isEmpty())
+                m_entities->setCurrentItem(items.first());
             m_stack->setCurrentIndex(1);
             Q_EMIT loaded(int(items.size()));
         });
