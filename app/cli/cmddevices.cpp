@@ -97,7 +97,7 @@ int run(const QStringList &arguments)
         result.insert(QStringLiteral("vulkan"), QJsonArray());
         result.insert(QStringLiteral("use"), QStringLiteral("cpu"));
         result.insert(QStringLiteral("reason"),
-            QString::fromStdString(devices.error().message) + QStringLiteral(": CPU backend"));
+            QString(QString::fromStdString(devices.error().message) + QStringLiteral(": CPU backend")));
         if (ctx.json())
             ctx.printJson(result);
         else
