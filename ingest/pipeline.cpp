@@ -173,6 +173,11 @@ Expected<bool> Pipeline::Impl::isSkippable(const store::DocumentRecord &existing
             return true;
         {
             // A password may unlock files inside this archive or mail.
+            auto children = library.children(existing.id);
+            if (!children)
+                return std::unexpected(children.error());
+            if (children->empty())
+                return true;
             auto locked = store::hasDescendantWithStatus(library, existing.path, DocumentStatus::PasswordRequired);
             if (!locked)
                 return std::unexpected(locked.error());
