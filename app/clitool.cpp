@@ -21,7 +21,8 @@ void printUsage(QTextStream &out)
     auto sorted = commands();
     std::sort(sorted.begin(), sorted.end(), [](const Command &a, const Command &b) { return a.name < b.name; });
     for (const Command &c : sorted) {
-        if (!c.name.startsWith(QLatin1String("bench-")))
+        // Internal commands (the ingest worker) work but are not advertised.
+        if (!c.name.startsWith(QLatin1String("bench-")) && !c.summary.startsWith(QLatin1String("(internal)")))
             out << "  " << c.name.leftJustified(14) << c.summary << '\n';
     }
     out << "  " << QStringLiteral("bench").leftJustified(14) << "Benchmarks:\n";
