@@ -1,4 +1,5 @@
 // quire generate --model M.gguf --prompt "...": streams a model's continuation to stdout, stats on stderr.
+#include "backendchoice.h"
 #include "command.h"
 #include "inference/backend.h"
 #include "inference/chattemplate.h"
@@ -49,6 +50,7 @@ void addOptions(QCommandLineParser &p)
     opt("repeat-penalty", "Penalty for recently generated tokens (1: off).", "X", "1.0");
     opt("seed", "Random seed (default: from the system).", "S");
     opt("threads", "Worker threads (default: all cores).", "N");
+    opt("device", "Compute device: auto (a GPU when there is one, else the CPU), vulkan or cpu.", "DEVICE", "auto");
     opt("ctx", "Context size in tokens.", "N", "4096");
     opt("kv", "KV cache type: f16, f32 or q8_0.", "TYPE", "f16");
     opt("stop", "Stop at this text (repeatable).", "TEXT");
@@ -163,7 +165,12 @@ int run(const QStringList &args)
     auto tokenizer = Tokenizer::fromGguf((*model)->gguf());
     if (!tokenizer)
         return ctx.fail(tokenizer.error());
-    auto backend = createCpuBackend({ options->threads });
+    auto choice = cli::chooseBackend(parser.value(QStringLiteral("device")), options->threads);
+    if (!choice)
+        return ctx.fail(choice.error());
+    auto &backend = choice->backend;
+    if (!ctx.json())
+        QTextStream(stderr) << "quire: running on " << choice->reason << '\n';
     auto eval = backend->createContext(**model, { .nCtx = options->nCtx, .kvType = options->kv });
     if (!eval)
         return ctx.fail(eval.error());
@@ -194,7 +201,8 @@ int run(const QStringList &args)
             { QStringLiteral("prompt_tokens_per_second"), stats->promptTokensPerSecond() },
             { QStringLiteral("generated_tokens_per_second"), stats->generatedTokensPerSecond() },
             { QStringLiteral("stop_reason"), QString::fromLatin1(stopReasonName(stats->reason)) },
-            { QStringLiteral("backend"), QString::fromStdString(backend->name()) } });
+            { QStringLiteral("backend"), QString::fromStdString(backend->name()) },
+            { QStringLiteral("device_reason"), choice->reason } });
         return cli::ExitOk;
     }
     std::fputc('\n', stdout);

@@ -1,4 +1,5 @@
 // quire model-info M.gguf: architecture, size, quantisation mix, hyperparameters, tokenizer, chat template.
+#include "backendchoice.h"
 #include "command.h"
 #include "inference/gguffile.h"
 #include "inference/ggufvalue.h"
@@ -209,8 +210,12 @@ int run(const QStringList &arguments)
     if (!file)
         return ctx.fail(file.error());
     const ModelSummary summary = summarizeModel(**file);
+    // Which device would run it, and why (the same choice as `quire generate --device auto`).
+    auto choice = cli::chooseBackend(QStringLiteral("auto"), 0);
+    const QString device = choice ? choice->reason : QString::fromStdString(choice.error().message);
     if (ctx.json()) {
         QJsonObject o = summaryJson(path, summary);
+        o.insert(QStringLiteral("device"), device);
         if (parser.isSet(metadata))
             o.insert(QStringLiteral("metadata"), metadataJson(**file));
         if (parser.isSet(tensors))
@@ -219,6 +224,7 @@ int run(const QStringList &arguments)
         return cli::ExitOk;
     }
     printHuman(path, summary);
+    QTextStream(stdout) << "Runs on: " << device << '\n';
     if (parser.isSet(metadata))
         printMetadata(**file);
     if (parser.isSet(tensors))

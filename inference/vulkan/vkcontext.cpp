@@ -96,8 +96,14 @@ DeviceInfo describe(const ::vk::raii::PhysicalDevice &device, std::uint32_t inde
     }
     const auto features = device.getFeatures2<::vk::PhysicalDeviceFeatures2, ::vk::PhysicalDeviceVulkan12Features>();
     info.fp16 = features.get<::vk::PhysicalDeviceVulkan12Features>().shaderFloat16;
-    info.int8Dot = hasExtension(device, VK_KHR_SHADER_INTEGER_DOT_PRODUCT_EXTENSION_NAME)
-        || (props.apiVersion >= VK_API_VERSION_1_3);
+    // Integer dot product counts only when the hardware accelerates it (lavapipe exposes it emulated).
+    if (props.apiVersion >= VK_API_VERSION_1_3
+        || hasExtension(device, VK_KHR_SHADER_INTEGER_DOT_PRODUCT_EXTENSION_NAME)) {
+        const auto dot = device.getProperties2<::vk::PhysicalDeviceProperties2,
+            ::vk::PhysicalDeviceShaderIntegerDotProductProperties>();
+        info.int8Dot = dot.get<::vk::PhysicalDeviceShaderIntegerDotProductProperties>()
+                           .integerDotProduct4x8BitPackedSignedAccelerated;
+    }
     info.cooperativeMatrix = hasExtension(device, "VK_KHR_cooperative_matrix");
     return info;
 }
