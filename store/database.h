@@ -54,6 +54,19 @@ private:
     sqlite3 *m_db = nullptr;
 };
 
+// Steps through every row of `st`, calling f(st) for each; stops at the first error.
+template <typename F> Expected<void> forEachRow(Statement &st, F &&f)
+{
+    for (;;) {
+        auto row = st.step();
+        if (!row)
+            return std::unexpected(row.error());
+        if (!*row)
+            return {};
+        f(st);
+    }
+}
+
 // One SQLite connection. Owns the handle; closes it on destruction.
 class Database
 {

@@ -60,14 +60,8 @@ Expected<std::vector<DocumentRecord>> queryDocuments(
     if (arg)
         st->bind(1, *arg);
     std::vector<DocumentRecord> list;
-    for (;;) {
-        auto row = st->step();
-        if (!row)
-            return std::unexpected(row.error());
-        if (!*row)
-            break;
-        list.push_back(readDocument(*st));
-    }
+    if (auto ok = forEachRow(*st, [&](Statement &) { list.push_back(readDocument(*st)); }); !ok)
+        return std::unexpected(ok.error());
     return list;
 }
 
@@ -305,23 +299,21 @@ Expected<std::vector<PageRecord>> Library::pages(std::int64_t documentId, bool w
         return std::unexpected(st.error());
     st->bind(1, documentId);
     std::vector<PageRecord> list;
-    for (;;) {
-        auto row = st->step();
-        if (!row)
-            return std::unexpected(row.error());
-        if (!*row)
-            break;
-        PageRecord p;
-        p.page = static_cast<int>(st->int64(0));
-        p.start = static_cast<int>(st->int64(1));
-        p.end = static_cast<int>(st->int64(2));
-        p.width = st->real(3);
-        p.height = st->real(4);
-        p.ocr = st->int64(5) != 0;
-        if (withWords)
-            p.words = unpackWords(st->blob(6));
-        list.push_back(std::move(p));
-    }
+    if (auto ok = forEachRow(*st,
+            [&](Statement &) {
+                PageRecord p;
+                p.page = static_cast<int>(st->int64(0));
+                p.start = static_cast<int>(st->int64(1));
+                p.end = static_cast<int>(st->int64(2));
+                p.width = st->real(3);
+                p.height = st->real(4);
+                p.ocr = st->int64(5) != 0;
+                if (withWords)
+                    p.words = unpackWords(st->blob(6));
+                list.push_back(std::move(p));
+            });
+        !ok)
+        return std::unexpected(ok.error());
     return list;
 }
 
@@ -333,19 +325,17 @@ Expected<std::vector<SectionRecord>> Library::sections(std::int64_t documentId)
         return std::unexpected(st.error());
     st->bind(1, documentId);
     std::vector<SectionRecord> list;
-    for (;;) {
-        auto row = st->step();
-        if (!row)
-            return std::unexpected(row.error());
-        if (!*row)
-            break;
-        list.push_back({ st->int64(0),
-            static_cast<int>(st->int64(1)),
-            st->text(2),
-            static_cast<int>(st->int64(3)),
-            static_cast<int>(st->int64(4)),
-            static_cast<int>(st->int64(5)) });
-    }
+    if (auto ok = forEachRow(*st,
+            [&](Statement &) {
+                list.push_back({ st->int64(0),
+                    static_cast<int>(st->int64(1)),
+                    st->text(2),
+                    static_cast<int>(st->int64(3)),
+                    static_cast<int>(st->int64(4)),
+                    static_cast<int>(st->int64(5)) });
+            });
+        !ok)
+        return std::unexpected(ok.error());
     return list;
 }
 
@@ -357,19 +347,17 @@ Expected<std::vector<SentenceRecord>> Library::sentences(std::int64_t documentId
         return std::unexpected(st.error());
     st->bind(1, documentId);
     std::vector<SentenceRecord> list;
-    for (;;) {
-        auto row = st->step();
-        if (!row)
-            return std::unexpected(row.error());
-        if (!*row)
-            break;
-        list.push_back({ st->int64(0),
-            st->int64(1),
-            static_cast<int>(st->int64(2)),
-            static_cast<int>(st->int64(3)),
-            static_cast<int>(st->int64(4)),
-            st->text(5) });
-    }
+    if (auto ok = forEachRow(*st,
+            [&](Statement &) {
+                list.push_back({ st->int64(0),
+                    st->int64(1),
+                    static_cast<int>(st->int64(2)),
+                    static_cast<int>(st->int64(3)),
+                    static_cast<int>(st->int64(4)),
+                    st->text(5) });
+            });
+        !ok)
+        return std::unexpected(ok.error());
     return list;
 }
 
@@ -440,28 +428,20 @@ Expected<LibraryStats> Library::stats()
                                   "FROM documents GROUP BY status");
     if (!byStatus)
         return std::unexpected(byStatus.error());
-    for (;;) {
-        auto row = byStatus->step();
-        if (!row)
-            return std::unexpected(row.error());
-        if (!*row)
-            break;
-        s.byStatus[byStatus->text(0)] = byStatus->int64(1);
-        s.documents += byStatus->int64(1);
-        s.bytes += byStatus->int64(2);
-        s.pages += byStatus->int64(3);
-    }
+    if (auto ok = forEachRow(*byStatus,
+            [&](Statement &) {
+                s.byStatus[byStatus->text(0)] = byStatus->int64(1);
+                s.documents += byStatus->int64(1);
+                s.bytes += byStatus->int64(2);
+                s.pages += byStatus->int64(3);
+            });
+        !ok)
+        return std::unexpected(ok.error());
     auto byType = m_db->prepare("SELECT type, count(*) FROM documents GROUP BY type");
     if (!byType)
         return std::unexpected(byType.error());
-    for (;;) {
-        auto row = byType->step();
-        if (!row)
-            return std::unexpected(row.error());
-        if (!*row)
-            break;
-        s.byType[byType->text(0)] = byType->int64(1);
-    }
+    if (auto ok = forEachRow(*byType, [&](Statement &) { s.byType[byType->text(0)] = byType->int64(1); }); !ok)
+        return std::unexpected(ok.error());
     auto exact = m_db->prepare("SELECT count(*) FROM sentences");
     if (!exact)
         return std::unexpected(exact.error());

@@ -273,22 +273,20 @@ Expected<std::vector<JobRecord>> Library::jobs(int limit)
         return std::unexpected(st.error());
     st->bind(1, limit);
     std::vector<JobRecord> list;
-    for (;;) {
-        auto row = st->step();
-        if (!row)
-            return std::unexpected(row.error());
-        if (!*row)
-            break;
-        list.push_back({ st->int64(0),
-            st->text(1),
-            QJsonDocument::fromJson(st->text(2).toUtf8()).object(),
-            st->text(3),
-            st->int64(4),
-            st->int64(5),
-            st->text(6),
-            st->int64(7),
-            st->int64(8) });
-    }
+    if (auto ok = forEachRow(*st,
+            [&](Statement &) {
+                list.push_back({ st->int64(0),
+                    st->text(1),
+                    QJsonDocument::fromJson(st->text(2).toUtf8()).object(),
+                    st->text(3),
+                    st->int64(4),
+                    st->int64(5),
+                    st->text(6),
+                    st->int64(7),
+                    st->int64(8) });
+            });
+        !ok)
+        return std::unexpected(ok.error());
     return list;
 }
 
