@@ -27,6 +27,7 @@ struct Options {
     int threads = 0;
     int nCtx = 4096;
     KvType kv = KvType::F16;
+    SparseAttentionSettings attention;
 };
 
 void addOptions(QCommandLineParser &p)
@@ -53,6 +54,10 @@ void addOptions(QCommandLineParser &p)
     opt("device", "Compute device: auto (a GPU when there is one, else the CPU), vulkan or cpu.", "DEVICE", "auto");
     opt("ctx", "Context size in tokens.", "N", "4096");
     opt("kv", "KV cache type: f16, f32 or q8_0.", "TYPE", "f16");
+    opt("attention", "Attention: dense, sparse, or auto (sparse from 32K tokens).", "MODE", "auto");
+    opt("topk-tokens", "Sparse attention: middle tokens the block indexer keeps.", "N", "2048");
+    opt("block", "Sparse attention: tokens per selection block (divides 256).", "N", "64");
+    opt("window", "Sparse attention: recent tokens always attended.", "N", "2048");
     opt("stop", "Stop at this text (repeatable).", "TEXT");
     opt("special", "Parse special-token text such as <|im_start|> in the prompt.");
     opt("chat", "Wrap the prompt as a user turn in the model's chat template.");
@@ -85,6 +90,13 @@ Expected<Options> readOptions(const QCommandLineParser &p)
     number("min-p", o.settings.sampling.minP);
     number("repeat-penalty", o.settings.sampling.repeatPenalty);
     number("ctx", o.nCtx);
+    number("topk-tokens", o.attention.topKTokens);
+    number("block", o.attention.blockTokens);
+    number("window", o.attention.windowTokens);
+    if (auto mode = parseAttentionMode(p.value(QStringLiteral("attention")).toStdString()))
+        o.attention.mode = *mode;
+    else
+        return fail(Error::Code::InvalidArgument, "--attention takes dense, sparse or auto");
     if (p.isSet(QStringLiteral("threads")))
         number("threads", o.threads);
     o.settings.sampling.seed = p.isSet(QStringLiteral("seed")) ? p.value(QStringLiteral("seed")).toULongLong(&ok)
@@ -171,7 +183,7 @@ int run(const QStringList &args)
     auto &backend = choice->backend;
     if (!ctx.json())
         QTextStream(stderr) << "quire: running on " << choice->reason << '\n';
-    auto eval = backend->createContext(**model, { .nCtx = options->nCtx, .kvType = options->kv });
+    auto eval = backend->createContext(**model, { .nCtx = options->nCtx, .kvType = options->kv, .attention = options->attention });
     if (!eval)
         return ctx.fail(eval.error());
     if (parser.isSet(QStringLiteral("chat")))

@@ -31,6 +31,10 @@ public:
         const HParams &hp = model.hparams();
         if (config.nCtx <= 0)
             return fail(Error::Code::InvalidArgument, "context size must be positive");
+        if (config.attention.mode != AttentionMode::Dense) {
+            if (auto ok = config.attention.validate(config.kvBlockTokens); !ok)
+                return std::unexpected(ok.error());
+        }
         KvCacheConfig kv;
         kv.nLayer = hp.nLayer;
         kv.nHeadKv = hp.nHeadKv;

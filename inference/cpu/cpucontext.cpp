@@ -40,6 +40,8 @@ CpuContext::CpuContext(const Model &model,
     m_gate.resize(batch * m_hp.nFf);
     m_up.resize(batch * m_hp.nFf);
     m_scratch.resize(static_cast<std::size_t>(m_pool->size()) * (m_shape.blockTokens + m_hp.headDimV));
+    if (m_config.attention.mode != AttentionMode::Dense)
+        m_sparse = std::make_unique<SparseAttender>(m_config.attention, m_hp, m_pool->size());
 }
 
 CpuContext::~CpuContext() = default;
@@ -195,6 +197,15 @@ void CpuContext::prepareQkv(int layer, int n, std::int32_t pos0)
 
 void CpuContext::attend(int layer, int n, std::int32_t pos0)
 {
+    if (m_sparse) {
+        m_sparse->appendKeys(layer, pos0, n, m_k.data(), static_cast<std::size_t>(m_hp.kvWidth()));
+        if (m_sparse->isSparse(layer, pos0 + n)) {
+            const std::size_t qW = static_cast<std::size_t>(m_hp.qWidth());
+            const std::size_t outW = static_cast<std::size_t>(m_hp.nHead) * m_hp.headDimV;
+            m_sparse->attend(*m_pool, m_ks, m_shape, *m_cache, layer, m_q.data(), qW, n, pos0, m_attn.data(), outW);
+            return;
+        }
+    }
     m_blocks.clear();
     for (std::int32_t b = 0; b < m_cache->blockCount(); ++b)
         m_blocks.push_back(m_cache->block(layer, b));

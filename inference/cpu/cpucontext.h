@@ -4,6 +4,7 @@
 #include "inference/cpu/attention.h"
 #include "inference/cpu/matmul.h"
 #include "inference/cpu/ops.h"
+#include "inference/cpu/sparseattend.h"
 
 #include <functional>
 #include <memory>
@@ -28,13 +29,20 @@ public:
 
     std::int32_t length() const override { return m_cache->length(); }
     std::int32_t capacity() const override { return m_cache->capacity(); }
-    void truncate(std::int32_t n) override { m_cache->truncate(n); }
+    void truncate(std::int32_t n) override
+    {
+        m_cache->truncate(n);
+        if (m_sparse)
+            m_sparse->truncate(n);
+    }
     Expected<void> decode(std::span<const std::int32_t> tokens,
         LogitsMode mode,
         std::vector<float> &logits,
         const CancelToken *cancel) override;
 
     const KvCache &cache() const { return *m_cache; }
+    // The sparse-attention state (block summaries, counters); nullptr when created in dense mode.
+    SparseAttender *sparse() { return m_sparse.get(); }
 
 private:
     void forward(std::span<const std::int32_t> tokens, std::int32_t pos0, int firstLogitRow, float *logits);
@@ -66,6 +74,7 @@ private:
     std::vector<float> m_scratch; // per thread: scores of one block
     EncodedRows m_encoded;
     std::vector<KvBlockView> m_blocks;
+    std::unique_ptr<SparseAttender> m_sparse;
 };
 
 } // namespace quire::inference::cpu
