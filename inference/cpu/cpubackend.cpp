@@ -31,7 +31,7 @@ public:
         const HParams &hp = model.hparams();
         if (config.nCtx <= 0)
             return fail(Error::Code::InvalidArgument, "context size must be positive");
-        if (config.attention.mode != AttentionMode::Dense) {
+        if (config.attention.mode == AttentionMode::Sparse) {
             if (auto ok = config.attention.validate(config.kvBlockTokens); !ok)
                 return std::unexpected(ok.error());
         }

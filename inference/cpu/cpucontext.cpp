@@ -40,7 +40,9 @@ CpuContext::CpuContext(const Model &model,
     m_gate.resize(batch * m_hp.nFf);
     m_up.resize(batch * m_hp.nFf);
     m_scratch.resize(static_cast<std::size_t>(m_pool->size()) * (m_shape.blockTokens + m_hp.headDimV));
-    if (m_config.attention.mode != AttentionMode::Dense)
+    // Auto quietly stays dense where the settings do not fit this cache (e.g. tiny KV blocks).
+    const SparseAttentionSettings &sa = m_config.attention;
+    if (sa.mode == AttentionMode::Sparse || (sa.mode == AttentionMode::Auto && sa.validate(m_shape.blockTokens)))
         m_sparse = std::make_unique<SparseAttender>(m_config.attention, m_hp, m_pool->size());
 }
 
