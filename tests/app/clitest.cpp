@@ -17,7 +17,7 @@ struct Result {
     QByteArray err;
 };
 
-Result quire(const QStringList &arguments)
+Result runQuire(const QStringList &arguments)
 {
     QProcess p;
     p.start(QStringLiteral(QUIRE_BINARY), arguments);
@@ -51,13 +51,13 @@ private Q_SLOTS:
     {
         QFETCH(QStringList, arguments);
         QFETCH(int, exitCode);
-        const Result r = quire(arguments);
+        const Result r = runQuire(arguments);
         QCOMPARE(r.exitCode, exitCode);
     }
 
     void helpListsCommands()
     {
-        const Result r = quire({ QStringLiteral("--help") });
+        const Result r = runQuire({ QStringLiteral("--help") });
         QVERIFY(r.out.contains("init"));
         QVERIFY(r.out.contains("info"));
     }
@@ -66,16 +66,16 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const QString lib = dir.filePath(QStringLiteral("matter.quire"));
-        Result r = quire({ QStringLiteral("init"), lib, QStringLiteral("--json") });
+        Result r = runQuire({ QStringLiteral("init"), lib, QStringLiteral("--json") });
         QCOMPARE(r.exitCode, 0);
         QCOMPARE(QJsonDocument::fromJson(r.out).object().value(QStringLiteral("library")).toString(), lib);
-        QCOMPARE(quire({ QStringLiteral("init"), lib }).exitCode, 1); // never overwrites
-        r = quire({ QStringLiteral("info"), lib, QStringLiteral("--json") });
+        QCOMPARE(runQuire({ QStringLiteral("init"), lib }).exitCode, 1); // never overwrites
+        r = runQuire({ QStringLiteral("info"), lib, QStringLiteral("--json") });
         QCOMPARE(r.exitCode, 0);
         const QJsonObject info = QJsonDocument::fromJson(r.out).object().value(QStringLiteral("library")).toObject();
         QCOMPARE(info.value(QStringLiteral("documents")).toInt(), 0);
         QCOMPARE(info.value(QStringLiteral("schemaVersion")).toInt(), quire::store::Library::latestSchemaVersion());
-        r = quire({ QStringLiteral("info"), lib });
+        r = runQuire({ QStringLiteral("info"), lib });
         QVERIFY(r.out.contains("Documents"));
         QVERIFY(r.out.contains("OCR"));
     }
@@ -84,13 +84,13 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const QString lib = dir.filePath(QStringLiteral("new.quire"));
-        QCOMPARE(quire({ QStringLiteral("init"), lib }).exitCode, 0);
+        QCOMPARE(runQuire({ QStringLiteral("init"), lib }).exitCode, 0);
         {
             auto opened = quire::store::Library::open(lib);
             QVERIFY(opened);
             QVERIFY((*opened)->database().exec("UPDATE meta SET value = '999' WHERE key = 'schema_version'"));
         }
-        const Result r = quire({ QStringLiteral("info"), lib });
+        const Result r = runQuire({ QStringLiteral("info"), lib });
         QCOMPARE(r.exitCode, 5);
         QVERIFY(r.err.contains("newer version of Quire"));
     }
@@ -98,7 +98,7 @@ private Q_SLOTS:
     void jsonErrors()
     {
         const Result r
-            = quire({ QStringLiteral("info"), QStringLiteral("/nonexistent/x.quire"), QStringLiteral("--json") });
+            = runQuire({ QStringLiteral("info"), QStringLiteral("/nonexistent/x.quire"), QStringLiteral("--json") });
         const QJsonObject o = QJsonDocument::fromJson(r.out).object();
         QCOMPARE(o.value(QStringLiteral("code")).toString(), QStringLiteral("not_found"));
         QVERIFY(!o.value(QStringLiteral("error")).toString().isEmpty());
