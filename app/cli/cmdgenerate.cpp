@@ -183,7 +183,8 @@ int run(const QStringList &args)
     auto &backend = choice->backend;
     if (!ctx.json())
         QTextStream(stderr) << "quire: running on " << choice->reason << '\n';
-    auto eval = backend->createContext(**model, { .nCtx = options->nCtx, .kvType = options->kv, .attention = options->attention });
+    auto eval = backend->createContext(
+        **model, { .nCtx = options->nCtx, .kvType = options->kv, .attention = options->attention });
     if (!eval)
         return ctx.fail(eval.error());
     if (parser.isSet(QStringLiteral("chat")))
