@@ -13,9 +13,8 @@ struct BackendChoice {
     QString reason; // why this device runs the model, for the user: never a silent fallback
 };
 
-// `device`: "auto" (a Vulkan GPU when there is one, else the CPU backend; lavapipe, Vulkan on the CPU,
-// is slower than the CPU backend so auto does not pick it), "vulkan" (the best Vulkan device,
-// QUIRE_VK_DEVICE overrides), or "cpu". `threads` is for the CPU backend (0: all).
+// `device`: "auto", "vulkan" or "cpu", as inference::vk::chooseBackend (which the GUI uses too) explains;
+// this wrapper also works in builds without the Vulkan backend. `threads` is for the CPU backend (0: all).
 Expected<BackendChoice> chooseBackend(const QString &device, int threads);
 
 // Adds --device to a command's parser.
