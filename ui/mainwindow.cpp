@@ -1,11 +1,11 @@
 #include "ui/mainwindow.h"
 
 #include "analysis/analyzer.h"
+#include "ui/askpanel.h"
 #include "ui/deliver.h"
 #include "ui/deviceinfo.h"
 #include "ui/documentfiltermodel.h"
 #include "ui/documentmodel.h"
-#include "ui/emptystatepage.h"
 #include "ui/entitylistview.h"
 #include "ui/icons.h"
 #include "ui/ingestjob.h"
@@ -181,17 +181,11 @@ void MainWindow::createCentral()
     m_summaries = new SummaryView(this);
     m_entities = new EntityListView(this);
     m_timeline = new TimelineView(this);
-    auto *ask = new EmptyStatePage(QStringLiteral("dialog-messages"),
-        tr("No model configured"),
-        tr("Questions are answered by a local GGUF language model, with citations. Choosing a model and asking "
-           "are not in this window yet (quire generate works from the command line); full-text search finds the "
-           "passages meanwhile."),
-        this);
-    connect(ask->setAction(tr("Search Instead")), &QPushButton::clicked, m_actions->find, &QAction::trigger);
+    m_ask = new AskPanel(m_jobs, this);
     m_tabs->addTab(m_summaries, themeIcon(QStringLiteral("view-list-text")), tr("Summaries"));
     m_tabs->addTab(m_entities, themeIcon(QStringLiteral("distribute-graph")), tr("Entities"));
     m_tabs->addTab(m_timeline, themeIcon(QStringLiteral("view-calendar-timeline")), tr("Timeline"));
-    m_tabs->addTab(ask, themeIcon(QStringLiteral("dialog-messages")), tr("Ask"));
+    m_tabs->addTab(m_ask, themeIcon(QStringLiteral("dialog-messages")), tr("Ask"));
     for (int i = 0; i < m_tabs->count(); ++i) {
         auto *action = new QAction(this);
         action->setShortcut(QKeySequence(Qt::ALT | Qt::Key(Qt::Key_1 + i)));
@@ -216,6 +210,11 @@ void MainWindow::createCentral()
         &EntityListView::mentionActivated,
         this,
         [this](qint64 document, qint64 sentence, const QString &surface) {
+            showTab(ReaderTab);
+            m_reader->openAt(document, sentence, { surface });
+        });
+    connect(
+        m_ask, &AskPanel::citationActivated, this, [this](qint64 document, qint64 sentence, const QString &surface) {
             showTab(ReaderTab);
             m_reader->openAt(document, sentence, { surface });
         });
@@ -444,6 +443,7 @@ void MainWindow::setSession(std::shared_ptr<LibrarySession> session)
     m_summaries->setSession(m_session);
     m_entities->setSession(m_session);
     m_timeline->setSession(m_session);
+    m_ask->setSession(m_session);
     m_tabs->setTabText(ReaderTab, tr("Reader"));
     if (m_session) {
         setWindowTitle(tr("%1 — Quire").arg(QFileInfo(m_session->path()).completeBaseName()));

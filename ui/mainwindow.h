@@ -14,6 +14,7 @@ class QToolButton;
 namespace quire::ui
 {
 
+class AskPanel;
 class DocumentModel;
 class JobManager;
 class JobsPanel;
@@ -50,6 +51,7 @@ public:
     SummaryView *summaryView() const { return m_summaries; }
     EntityListView *entityView() const { return m_entities; }
     TimelineView *timelineView() const { return m_timeline; }
+    AskPanel *askPanel() const { return m_ask; }
     QDockWidget *libraryDock() const { return m_libraryDock; }
     QDockWidget *searchDock() const { return m_searchDock; }
     QDockWidget *jobsDock() const { return m_jobsDock; }
@@ -123,6 +125,7 @@ private:
     SummaryView *m_summaries = nullptr;
     EntityListView *m_entities = nullptr;
     TimelineView *m_timeline = nullptr;
+    AskPanel *m_ask = nullptr;
     QDockWidget *m_libraryDock = nullptr;
     QDockWidget *m_searchDock = nullptr;
     QDockWidget *m_jobsDock = nullptr;
