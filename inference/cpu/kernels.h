@@ -56,6 +56,8 @@ inline constexpr int kKvTypeCount = 3;
 // replace each by exp(score - max) and return the sum.
 using ScaleMaxFn = float (*)(float *scores, int count, float scale);
 using ExpSumFn = float (*)(float *scores, int count, float max);
+// out[i] = silu(gate[i]) * up[i] (out may be gate).
+using SwigluFn = void (*)(const float *gate, const float *up, float *out, int n);
 
 // The kernels for one instruction set. Entries an ISA does not accelerate keep the scalar version.
 struct KernelSet {
@@ -66,6 +68,7 @@ struct KernelSet {
     KvAccumulateFn kvAccumulate[kKvTypeCount] = {};
     ScaleMaxFn scaleMax = nullptr;
     ExpSumFn expSum = nullptr;
+    SwigluFn swiglu = nullptr;
     // The widest column tile gemm handles efficiently (callers may pass any nCols).
     int columnTile = 4;
 };

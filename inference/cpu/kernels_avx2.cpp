@@ -4,6 +4,8 @@
 #include "inference/cpu/kernels.h"
 #include "inference/cpu/kquants.h"
 
+#include <bit>
+#include <cstring>
 #include <immintrin.h>
 
 #define QUIRE_X86_VNNI 0

@@ -5,6 +5,8 @@
 #include "inference/cpu/kernels.h"
 #include "inference/cpu/kquants.h"
 
+#include <bit>
+#include <cstring>
 #include <immintrin.h>
 
 // GCC 12 warns about the deliberately undefined upper halves inside its own AVX-512 intrinsics headers.
@@ -393,7 +395,7 @@ void gemmF16x512(std::int64_t k,
     std::size_t yStride)
 {
     if (k > kMaxWideValues || k % 16 != 0) {
-        gemmFloat<NC, true>(k, w, wStride, nRows, a, aStride, y, yStride);
+        gemmFloat<NC, FloatKind::F16>(k, w, wStride, nRows, a, aStride, y, yStride);
         return;
     }
     for (int c = 0; c < NC; ++c) {

@@ -3,6 +3,7 @@
 #include "inference/cpu/halfconv.h"
 #include "inference/cpu/kernels.h"
 #include "inference/cpu/kquants.h"
+#include "inference/cpu/ops.h"
 
 #include <algorithm>
 #include <cmath>
@@ -279,6 +280,7 @@ void fillScalarKernels(KernelSet &set)
     set.kvAccumulate[2] = kvAccumulate<2>;
     set.scaleMax = scaleMax;
     set.expSum = expSum;
+    set.swiglu = cpu::swiglu;
 }
 
 } // namespace quire::inference::cpu

@@ -83,6 +83,9 @@ private Q_SLOTS:
     void gemm();
     void quantizersAgree_data();
     void quantizersAgree();
+    void simdCoversEveryType();
+    void swiglu_data();
+    void swiglu();
     void attention_data();
     void attention();
     void kvCachePaging();
@@ -163,6 +166,7 @@ void CpuKernelsTest::quantizersAgree_data()
     QTest::newRow("q8_1") << static_cast<int>(ActFormat::Q8_1);
     QTest::newRow("q8_K") << static_cast<int>(ActFormat::Q8_K);
     QTest::newRow("f16") << static_cast<int>(ActFormat::F16);
+    QTest::newRow("bf16") << static_cast<int>(ActFormat::BF16);
 }
 
 void CpuKernelsTest::quantizersAgree()
@@ -193,6 +197,53 @@ void CpuKernelsTest::quantizersAgree()
                         sum += b[blk].qs[g * 16 + j];
                     QCOMPARE(int(b[blk].bsums[g]), sum);
                 }
+        }
+    }
+}
+
+void CpuKernelsTest::simdCoversEveryType()
+{
+    // Every weight type and activation encoding has a kernel of its own in each SIMD set: none falls back
+    // to the scalar loop.
+    const KernelSet &scalar = scalarKernels();
+    for (const KernelSet *ks : availableSets()) {
+        if (ks == &scalar)
+            continue;
+        for (int slot = 0; slot < kWeightSlotCount; ++slot)
+            QVERIFY2(ks->gemm[slot] != scalar.gemm[slot],
+                qPrintable(QStringLiteral("%1: weight slot %2").arg(ks->isa.data()).arg(slot)));
+        for (int f = static_cast<int>(ActFormat::F16); f < kActFormatCount; ++f)
+            QVERIFY2(ks->quantize[f] != scalar.quantize[f],
+                qPrintable(QStringLiteral("%1: activation format %2").arg(ks->isa.data()).arg(f)));
+        QVERIFY(ks->swiglu != scalar.swiglu);
+    }
+}
+
+void CpuKernelsTest::swiglu_data()
+{
+    QTest::addColumn<int>("n");
+    QTest::newRow("768") << 768;
+    QTest::newRow("odd tail") << 37;
+}
+
+void CpuKernelsTest::swiglu()
+{
+    QFETCH(int, n);
+    // Gates over the whole useful range, including where exp(-g) would overflow a naive formula.
+    auto gate = randomFloats(static_cast<std::size_t>(n), 21, 8.0f);
+    gate[0] = -120.0f;
+    gate[1] = 95.0f;
+    gate[2] = 0.0f;
+    const auto up = randomFloats(static_cast<std::size_t>(n), 22);
+    for (const KernelSet *ks : availableSets()) {
+        std::vector<float> out(gate);
+        ks->swiglu(out.data(), up.data(), out.data(), n); // in place, as the forward pass uses it
+        for (int i = 0; i < n; ++i) {
+            const double g = gate[i];
+            const double ref = g / (1.0 + std::exp(-g)) * up[i];
+            QVERIFY2(std::fabs(out[i] - ref) <= 1e-6 * std::fabs(ref) + 1e-30,
+                qPrintable(
+                    QStringLiteral("%1: gate %2: %3 against %4").arg(ks->isa.data()).arg(g).arg(out[i]).arg(ref)));
         }
     }
 }
