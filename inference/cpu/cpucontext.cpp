@@ -62,7 +62,8 @@ Expected<void> CpuContext::decode(
     if (auto ok = m_cache->reserve(start + n); !ok)
         return ok;
     const std::size_t vocab = static_cast<std::size_t>(m_hp.nVocab);
-    logits.assign(mode == LogitsMode::All ? vocab * tokens.size() : mode == LogitsMode::Last ? vocab : 0, 0.0f);
+    // Every requested row is written by the output product: no need to clear them first.
+    logits.resize(mode == LogitsMode::All ? vocab * tokens.size() : mode == LogitsMode::Last ? vocab : 0);
     const int batch = std::max(1, m_config.microBatch);
     for (std::int32_t done = 0; done < n; done += batch) {
         if (cancel && cancel->isCancelled())
@@ -99,10 +100,20 @@ void CpuContext::forTokens(int n, const std::function<void(int t)> &fn)
     });
 }
 
+const EncodedRows &CpuContext::encoded(const Weight &w, const float *x, std::size_t xStride, int n)
+{
+    const auto f = static_cast<std::size_t>(activationFormat(w.type));
+    if (!m_encodedFresh[f]) {
+        encodeRows(*m_pool, m_ks, w.type, x, xStride, n, w.cols, m_encoded[f]);
+        m_encodedFresh[f] = true;
+    }
+    return m_encoded[f];
+}
+
 void CpuContext::project(const Weight &w, const float *x, std::size_t xStride, int n, float *y, std::size_t yStride)
 {
-    encodeRows(*m_pool, m_ks, w.type, x, xStride, n, w.cols, m_encoded);
-    matmul(*m_pool, m_ks, w, m_encoded, y, yStride);
+    newInput();
+    matmul(*m_pool, m_ks, w, encoded(w, x, xStride, n), y, yStride);
 }
 
 void CpuContext::forward(std::span<const std::int32_t> tokens, std::int32_t pos0, int firstLogitRow, float *logits)
@@ -115,6 +126,10 @@ void CpuContext::forward(std::span<const std::int32_t> tokens, std::int32_t pos0
             embd.type, embd.row(tokens[static_cast<std::size_t>(t)]), &m_x[static_cast<std::size_t>(t) * dim], dim);
     });
     m_cache->setLength(pos0 + n);
+    // The rotary angles of each position, once for all layers.
+    const std::size_t pairs2 = static_cast<std::size_t>(m_rope.pairs()) * 2;
+    m_angles.resize(static_cast<std::size_t>(n) * pairs2);
+    forTokens(n, [&](int t) { m_rope.angles(pos0 + t, &m_angles[static_cast<std::size_t>(t) * pairs2]); });
     for (int l = 0; l < m_hp.nLayer; ++l) {
         attentionLayer(l, n, pos0);
         feedForward(l, n);
@@ -137,23 +152,21 @@ void CpuContext::attentionLayer(int layer, int n, std::int32_t pos0)
         const std::size_t o = static_cast<std::size_t>(t) * dim;
         rmsNorm(&m_x[o], lw.attnNorm.data(), &m_xn[o], dim, m_hp.rmsEps);
     });
-    project(lw.wq, m_xn.data(), dim, n, m_q.data(), m_hp.qWidth());
-    if (activationFormat(lw.wk.type) == m_encoded.format)
-        matmul(*m_pool, m_ks, lw.wk, m_encoded, m_k.data(), m_hp.kvWidth());
-    else
-        project(lw.wk, m_xn.data(), dim, n, m_k.data(), m_hp.kvWidth());
-    if (activationFormat(lw.wv.type) == m_encoded.format)
-        matmul(*m_pool, m_ks, lw.wv, m_encoded, m_v.data(), m_hp.vWidth());
-    else
-        project(lw.wv, m_xn.data(), dim, n, m_v.data(), m_hp.vWidth());
+    newInput();
+    const Product qkv[] = {
+        { &lw.wq, &encoded(lw.wq, m_xn.data(), dim, n), m_q.data(), static_cast<std::size_t>(m_hp.qWidth()) },
+        { &lw.wk, &encoded(lw.wk, m_xn.data(), dim, n), m_k.data(), static_cast<std::size_t>(m_hp.kvWidth()) },
+        { &lw.wv, &encoded(lw.wv, m_xn.data(), dim, n), m_v.data(), static_cast<std::size_t>(m_hp.vWidth()) },
+    };
+    matmul(*m_pool, m_ks, qkv);
     prepareQkv(layer, n, pos0);
     attend(layer, n, pos0);
     const int attnWidth = m_hp.nHead * m_hp.headDimV;
-    project(lw.wo, m_attn.data(), attnWidth, n, m_tmp.data(), dim);
-    forTokens(n, [&](int t) {
-        const std::size_t o = static_cast<std::size_t>(t) * dim;
-        addInPlace(&m_x[o], &m_tmp[o], dim);
-    });
+    newInput();
+    const Product out {
+        &lw.wo, &encoded(lw.wo, m_attn.data(), attnWidth, n), m_tmp.data(), static_cast<std::size_t>(dim), m_x.data()
+    };
+    matmul(*m_pool, m_ks, std::span<const Product>(&out, 1));
 }
 
 void CpuContext::prepareQkv(int layer, int n, std::int32_t pos0)
@@ -180,14 +193,7 @@ void CpuContext::prepareQkv(int layer, int n, std::int32_t pos0)
             for (int h = 0; h < m_hp.nHeadKv; ++h)
                 rmsNorm(k + h * hdK, lw.kNorm.data(), k + h * hdK, hdK, m_hp.rmsEps);
         }
-        float cs[512];
-        std::vector<float> big;
-        float *angles = cs;
-        if (m_rope.pairs() * 2 > 512) {
-            big.resize(static_cast<std::size_t>(m_rope.pairs()) * 2);
-            angles = big.data();
-        }
-        m_rope.angles(pos0 + t, angles);
+        const float *angles = &m_angles[static_cast<std::size_t>(t) * m_rope.pairs() * 2];
         m_rope.apply(q, m_hp.nHead, hdK, angles);
         m_rope.apply(k, m_hp.nHeadKv, hdK, angles);
         for (int h = 0; h < m_hp.nHeadKv; ++h) {
@@ -238,20 +244,16 @@ void CpuContext::feedForward(int layer, int n)
         const std::size_t o = static_cast<std::size_t>(t) * dim;
         rmsNorm(&m_x[o], lw.ffnNorm.data(), &m_xn[o], dim, m_hp.rmsEps);
     });
-    project(lw.ffnGate, m_xn.data(), dim, n, m_gate.data(), ff);
-    if (activationFormat(lw.ffnUp.type) == m_encoded.format)
-        matmul(*m_pool, m_ks, lw.ffnUp, m_encoded, m_up.data(), ff);
-    else
-        project(lw.ffnUp, m_xn.data(), dim, n, m_up.data(), ff);
-    forTokens(n, [&](int t) {
-        const std::size_t o = static_cast<std::size_t>(t) * ff;
-        swiglu(&m_gate[o], &m_up[o], &m_gate[o], ff);
-    });
-    project(lw.ffnDown, m_gate.data(), ff, n, m_tmp.data(), dim);
-    forTokens(n, [&](int t) {
-        const std::size_t o = static_cast<std::size_t>(t) * dim;
-        addInPlace(&m_x[o], &m_tmp[o], dim);
-    });
+    newInput();
+    const auto ffStride = static_cast<std::size_t>(ff);
+    const Product gate { &lw.ffnGate, &encoded(lw.ffnGate, m_xn.data(), dim, n), m_gate.data(), ffStride };
+    const Product up { &lw.ffnUp, &encoded(lw.ffnUp, m_xn.data(), dim, n), m_up.data(), ffStride };
+    matmulSwiglu(*m_pool, m_ks, gate, up);
+    newInput();
+    const Product down {
+        &lw.ffnDown, &encoded(lw.ffnDown, m_gate.data(), ff, n), m_tmp.data(), static_cast<std::size_t>(dim), m_x.data()
+    };
+    matmul(*m_pool, m_ks, std::span<const Product>(&down, 1));
 }
 
 } // namespace quire::inference::cpu

@@ -6,6 +6,7 @@
 #include "inference/cpu/ops.h"
 #include "inference/cpu/sparseattend.h"
 
+#include <array>
 #include <functional>
 #include <memory>
 #include <vector>
@@ -51,6 +52,10 @@ private:
     void attend(int layer, int n, std::int32_t pos0);
     void feedForward(int layer, int n);
     void project(const Weight &w, const float *x, std::size_t xStride, int n, float *y, std::size_t yStride);
+    // x (n rows, xStride apart) encoded for products with w; each format is encoded once per input, until
+    // newInput() says x changed.
+    const EncodedRows &encoded(const Weight &w, const float *x, std::size_t xStride, int n);
+    void newInput() { m_encodedFresh.fill(false); }
     void forTokens(int n, const std::function<void(int t)> &fn);
 
     const Model &m_model;
@@ -72,7 +77,9 @@ private:
     std::vector<float> m_gate; // [n][nFf]
     std::vector<float> m_up; // [n][nFf]
     std::vector<float> m_scratch; // per thread: scores of one block
-    EncodedRows m_encoded;
+    std::vector<float> m_angles; // [n][rope pairs * 2]: cos/sin of each position of the micro-batch
+    std::array<EncodedRows, kActFormatCount> m_encoded;
+    std::array<bool, kActFormatCount> m_encodedFresh {};
     std::vector<KvBlockView> m_blocks;
     std::unique_ptr<SparseAttender> m_sparse;
 };

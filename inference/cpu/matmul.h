@@ -4,6 +4,7 @@
 #include "inference/model.h"
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 namespace quire::inference::cpu
@@ -33,5 +34,23 @@ void encodeRows(ThreadPool &pool,
 // are shared out among the threads in chunks; each chunk meets every activation row while it is in cache.
 void matmul(
     ThreadPool &pool, const KernelSet &ks, const Weight &w, const EncodedRows &act, float *y, std::size_t yStride);
+
+// One weight matrix times encoded activations, as part of a fused job.
+struct Product {
+    const Weight *w = nullptr;
+    const EncodedRows *act = nullptr;
+    float *y = nullptr;
+    std::size_t yStride = 0;
+    // When set, each finished chunk of y is added into residual (same layout): the residual connection
+    // without a separate pass.
+    float *residual = nullptr;
+};
+
+// Several independent products (Q, K and V of a layer) in one parallel job: one synchronisation of the
+// threads instead of one per product, which is what a single generated token mostly pays for.
+void matmul(ThreadPool &pool, const KernelSet &ks, std::span<const Product> products);
+
+// gate.y = silu(gate) * up, computed chunk by chunk in one job (gate and up have the same rows).
+void matmulSwiglu(ThreadPool &pool, const KernelSet &ks, const Product &gate, const Product &up);
 
 } // namespace quire::inference::cpu
