@@ -51,6 +51,25 @@ public:
         std::vector<float> &logits,
         const CancelToken *cancel = nullptr)
         = 0;
+
+    // "Read once, ask many": saves the state of positions 0 .. length() - 1 (KV cache, block summaries)
+    // with the tokens that produced them (tokens.size() == length()) to `path` (see KvSnapshot), bound to
+    // the model and this context's settings. Truncating back to a saved or loaded prefix restores its
+    // state exactly, so every question about it starts from the same point.
+    virtual Expected<void> savePrefix(const std::string &path, std::span<const std::int32_t> tokens)
+    {
+        (void)tokens;
+        return fail(Error::Code::Unsupported, "this backend cannot save its KV cache (" + path + ")");
+    }
+    // Replaces the state with a saved prefix and returns its tokens; the cache reads the mapped file in
+    // place. A damaged file, or one saved with another model or other settings, is refused with a message
+    // saying why, and the context is left as it was.
+    virtual Expected<std::vector<std::int32_t>> loadPrefix(const std::string &path)
+    {
+        return fail(Error::Code::Unsupported, "this backend cannot load a saved KV cache (" + path + ")");
+    }
+    // Bytes of KV cache memory held now (blocks are allocated as the context grows).
+    virtual std::size_t kvBytes() const { return 0; }
 };
 
 // A compute backend (CPU now, Vulkan later). It evaluates whole forward passes, so a device backend

@@ -86,6 +86,71 @@ Expected<Sampler> Generator::makeSampler(const GenerationSettings &settings)
     return sampler;
 }
 
+void Generator::setProgress(Progress *progress, std::int32_t progressMinTokens)
+{
+    m_progress = progress;
+    m_progressMinTokens = progressMinTokens;
+}
+
+Expected<void> Generator::evaluateChunks(
+    std::span<const std::int32_t> tokens, std::vector<float> *logits, const CancelToken *cancel)
+{
+    // Ends the progress phase on every way out.
+    struct Phase {
+        Progress *progress;
+        ~Phase()
+        {
+            if (progress)
+                progress->end();
+        }
+    } phase { m_progress && static_cast<std::int64_t>(tokens.size()) >= m_progressMinTokens ? m_progress : nullptr };
+    if (phase.progress)
+        phase.progress->begin("prefill", static_cast<std::int64_t>(tokens.size()));
+    std::vector<float> none;
+    for (std::size_t done = 0; done < tokens.size();) {
+        if (cancel && cancel->isCancelled()) {
+            return fail(Error::Code::Cancelled,
+                "prefill cancelled after " + std::to_string(done) + " of " + std::to_string(tokens.size()) + " tokens");
+        }
+        const std::size_t n = std::min<std::size_t>(kPrefillChunk, tokens.size() - done);
+        const bool last = done + n == tokens.size();
+        const auto chunk = tokens.subspan(done, n);
+        if (auto ok = m_context.decode(
+                chunk, last && logits ? LogitsMode::Last : LogitsMode::None, last && logits ? *logits : none);
+            !ok)
+            return ok;
+        m_history.insert(m_history.end(), chunk.begin(), chunk.end());
+        done += n;
+        if (phase.progress)
+            phase.progress->update(static_cast<std::int64_t>(done));
+    }
+    return {};
+}
+
+Expected<void> Generator::evaluate(std::span<const std::int32_t> tokens, const CancelToken *cancel)
+{
+    // Whatever the context holds beyond history() (a generation step never evaluated) is dropped first.
+    m_context.truncate(static_cast<std::int32_t>(m_history.size()));
+    return evaluateChunks(tokens, nullptr, cancel);
+}
+
+Expected<void> Generator::savePrefix(const std::string &path)
+{
+    if (m_history.empty())
+        return fail(Error::Code::Empty, "nothing evaluated yet: no prefix to save");
+    m_context.truncate(static_cast<std::int32_t>(m_history.size()));
+    return m_context.savePrefix(path, m_history);
+}
+
+Expected<void> Generator::loadPrefix(const std::string &path)
+{
+    auto tokens = m_context.loadPrefix(path);
+    if (!tokens)
+        return std::unexpected(tokens.error());
+    m_history = std::move(*tokens);
+    return {};
+}
+
 Expected<std::vector<float>> Generator::prefill(
     const std::vector<std::int32_t> &prompt, GenerationStats &stats, const CancelToken *cancel)
 {
@@ -102,10 +167,9 @@ Expected<std::vector<float>> Generator::prefill(
     stats.promptTokens = static_cast<int>(rest.size());
     std::vector<float> logits;
     const auto start = std::chrono::steady_clock::now();
-    if (auto ok = m_context.decode(rest, LogitsMode::Last, logits, cancel); !ok)
+    if (auto ok = evaluateChunks(rest, &logits, cancel); !ok)
         return std::unexpected(ok.error());
     stats.promptSeconds = secondsSince(start);
-    m_history.insert(m_history.end(), rest.begin(), rest.end());
     return logits;
 }
 

@@ -3,10 +3,12 @@
 #include "inference/sampler.h"
 #include "util/cancel.h"
 #include "util/error.h"
+#include "util/progress.h"
 
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -73,7 +75,26 @@ public:
     // Every token evaluated so far (prompt and generated), in order.
     const std::vector<std::int32_t> &history() const { return m_history; }
 
+    // Prompts are evaluated in chunks of this many tokens (a multiple of the usual micro-batch, so the
+    // result equals one decode() call); cancel is checked between chunks, and history() always matches
+    // what the context holds, so a cancelled prefill keeps the chunks it finished.
+    static constexpr std::int32_t kPrefillChunk = 512;
+    // Receives ("prefill", prompt tokens) progress for prompts of at least progressMinTokens tokens; the
+    // receiver computes rate and ETA. nullptr: silent.
+    void setProgress(Progress *progress, std::int32_t progressMinTokens = 4 * kPrefillChunk);
+
+    // Evaluates `tokens` after history() without generating (a prefix to save, say).
+    Expected<void> evaluate(std::span<const std::int32_t> tokens, const CancelToken *cancel = nullptr);
+    // "Read once, ask many": saves the context's state for history() (see EvalContext::savePrefix), and
+    // loads such a file, after which history() is its tokens and a prompt that starts with them (every
+    // question about an archive) evaluates only the rest.
+    Expected<void> savePrefix(const std::string &path);
+    Expected<void> loadPrefix(const std::string &path);
+
 private:
+    // Evaluates tokens after history() in chunks; logits of the last one into *logits when given.
+    Expected<void> evaluateChunks(
+        std::span<const std::int32_t> tokens, std::vector<float> *logits, const CancelToken *cancel);
     Expected<std::vector<float>> prefill(
         const std::vector<std::int32_t> &prompt, GenerationStats &stats, const CancelToken *cancel);
     Expected<Sampler> makeSampler(const GenerationSettings &settings);
@@ -83,6 +104,8 @@ private:
     EvalContext &m_context;
     std::vector<std::int32_t> m_history;
     std::shared_ptr<const GrammarVocabulary> m_grammarVocabulary;
+    Progress *m_progress = nullptr;
+    std::int32_t m_progressMinTokens = 0;
 };
 
 } // namespace quire::inference

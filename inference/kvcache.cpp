@@ -3,6 +3,7 @@
 #include "inference/ggmltype.h"
 
 #include <algorithm>
+#include <cstring>
 #include <new>
 
 namespace quire::inference
@@ -62,8 +63,26 @@ Expected<std::unique_ptr<KvCache>> KvCache::create(const KvCacheConfig &config)
 
 std::size_t KvCache::bytesAllocated() const
 {
-    return m_blocks.size() * m_layerBytes * static_cast<std::size_t>(m_config.nLayer);
+    return m_blocks.size() * blockBytes();
 }
+
+std::size_t KvCache::bytesBorrowed() const
+{
+    std::size_t n = 0;
+    for (const auto &owned : m_owned)
+        n += owned ? 0 : blockBytes();
+    return n;
+}
+
+namespace
+{
+
+std::unique_ptr<std::uint8_t[]> allocateBlock(std::size_t bytes)
+{
+    return std::unique_ptr<std::uint8_t[]>(new (std::nothrow) std::uint8_t[bytes]);
+}
+
+} // namespace
 
 Expected<void> KvCache::reserve(std::int32_t newLength)
 {
@@ -73,13 +92,47 @@ Expected<void> KvCache::reserve(std::int32_t newLength)
                 + std::to_string(m_config.capacity) + " (use a larger context or a shorter prompt)");
     }
     const auto needed = static_cast<std::size_t>((newLength + m_config.blockTokens - 1) / m_config.blockTokens);
+    // Borrowed blocks about to be written become the cache's own (copy on write).
+    for (auto b = static_cast<std::size_t>(m_length / m_config.blockTokens); b < std::min(needed, m_blocks.size());
+         ++b) {
+        if (m_owned[b])
+            continue;
+        auto copy = allocateBlock(blockBytes());
+        if (!copy)
+            return fail(Error::Code::TooLarge, "out of memory for the KV cache");
+        std::memcpy(copy.get(), m_blocks[b], blockBytes());
+        m_blocks[b] = copy.get();
+        m_owned[b] = std::move(copy);
+    }
     while (m_blocks.size() < needed) {
-        std::unique_ptr<std::uint8_t[]> block(
-            new (std::nothrow) std::uint8_t[m_layerBytes * static_cast<std::size_t>(m_config.nLayer)]);
+        auto block = allocateBlock(blockBytes());
         if (!block)
             return fail(Error::Code::TooLarge, "out of memory for the KV cache");
-        m_blocks.push_back(std::move(block));
+        m_blocks.push_back(block.get());
+        m_owned.push_back(std::move(block));
     }
+    return {};
+}
+
+Expected<void> KvCache::adopt(
+    std::shared_ptr<const void> backing, std::span<const std::uint8_t *const> blocks, std::int32_t length)
+{
+    const auto needed = static_cast<std::size_t>((length + m_config.blockTokens - 1) / m_config.blockTokens);
+    if (length < 0 || blocks.size() != needed)
+        return fail(Error::Code::InvalidArgument, "KV cache snapshot: the block count does not match its length");
+    if (length > m_config.capacity) {
+        return fail(Error::Code::TooLarge,
+            "the saved prefix has " + std::to_string(length) + " tokens but the context holds "
+                + std::to_string(m_config.capacity) + ": use a larger context");
+    }
+    // Read-only memory: every write goes through reserve(), which copies the block first.
+    m_blocks.clear();
+    for (const std::uint8_t *b : blocks)
+        m_blocks.push_back(const_cast<std::uint8_t *>(b));
+    m_owned.clear();
+    m_owned.resize(m_blocks.size());
+    m_backing = std::move(backing);
+    m_length = length;
     return {};
 }
 
@@ -96,7 +149,7 @@ std::int32_t KvCache::blockCount() const
 
 std::uint8_t *KvCache::layerBase(int layer, std::int32_t block) const
 {
-    return m_blocks[static_cast<std::size_t>(block)].get() + static_cast<std::size_t>(layer) * m_layerBytes;
+    return m_blocks[static_cast<std::size_t>(block)] + static_cast<std::size_t>(layer) * m_layerBytes;
 }
 
 KvBlockView KvCache::block(int layer, std::int32_t index) const

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <vector>
 
 namespace quire::inference
@@ -51,7 +52,8 @@ public:
     std::size_t valueRowBytes() const { return m_vRow; }
     std::size_t bytesAllocated() const;
 
-    // Makes room for positions up to newLength - 1 (allocating blocks); fails past capacity.
+    // Makes room for positions up to newLength - 1 (allocating blocks); fails past capacity. Blocks that
+    // will receive positions length() .. newLength - 1 and are borrowed from a snapshot are copied first.
     Expected<void> reserve(std::int32_t newLength);
     void setLength(std::int32_t length) { m_length = length; } // after the new rows were written
     void truncate(std::int32_t length); // forget positions >= length
@@ -62,6 +64,15 @@ public:
     std::uint8_t *keyRow(int layer, int head, std::int32_t pos);
     std::uint8_t *valueRow(int layer, int head, std::int32_t pos);
 
+    // One block's storage, every layer: what a snapshot saves and restores.
+    std::size_t blockBytes() const { return m_layerBytes * static_cast<std::size_t>(m_config.nLayer); }
+    const std::uint8_t *blockData(std::int32_t index) const { return m_blocks[static_cast<std::size_t>(index)]; }
+    // Replaces the contents with `length` positions whose blocks (blockBytes() each, in order) live in
+    // memory that `backing` keeps alive (a mapped snapshot file). They are read in place; a block is
+    // copied into the cache's own memory only when it is written to. Fails past capacity.
+    Expected<void> adopt(
+        std::shared_ptr<const void> backing, std::span<const std::uint8_t *const> blocks, std::int32_t length);
+    std::size_t bytesBorrowed() const; // of bytesAllocated(), the part read in place from a snapshot
 private:
     explicit KvCache(const KvCacheConfig &config);
     std::uint8_t *layerBase(int layer, std::int32_t block) const;
@@ -71,7 +82,11 @@ private:
     std::size_t m_vRow = 0;
     std::size_t m_layerBytes = 0; // per block: keys + values of one layer
     std::int32_t m_length = 0;
-    std::vector<std::unique_ptr<std::uint8_t[]>> m_blocks; // logical block -> storage (all layers)
+    // Logical block -> storage (all layers): m_owned[i] when the cache allocated it, else memory kept
+    // alive by m_backing (read-only; copied on the first write).
+    std::vector<std::uint8_t *> m_blocks;
+    std::vector<std::unique_ptr<std::uint8_t[]>> m_owned;
+    std::shared_ptr<const void> m_backing;
 };
 
 std::size_t kvRowBytes(KvType type, std::int32_t headDim);

@@ -146,6 +146,57 @@ void KeySummaries::truncate(std::int32_t length)
         counts.resize(blocks);
         m_data[static_cast<std::size_t>(l)].resize(blocks * perBlock);
     }
+    if (length < m_markLength) {
+        m_markLength = -1;
+    } else if (length == m_markLength && length % m_blockTokens != 0) {
+        const auto block = static_cast<std::size_t>(length / m_blockTokens);
+        for (int l = 0; l < m_nLayer; ++l) {
+            auto &counts = m_counts[static_cast<std::size_t>(l)];
+            if (counts.size() <= block)
+                continue;
+            std::copy_n(m_markData.begin() + static_cast<std::ptrdiff_t>(l * perBlock),
+                perBlock,
+                m_data[static_cast<std::size_t>(l)].begin() + static_cast<std::ptrdiff_t>(block * perBlock));
+            counts[block] = m_markCounts[static_cast<std::size_t>(l)];
+        }
+    }
+}
+
+void KeySummaries::mark(std::int32_t length)
+{
+    m_markLength = length;
+    m_markData.clear();
+    m_markCounts.clear();
+    if (length % m_blockTokens == 0)
+        return; // a block boundary: the next append starts a fresh block anyway
+    const auto block = static_cast<std::size_t>(length / m_blockTokens);
+    const std::size_t perBlock = static_cast<std::size_t>(m_nHeadKv) * 3 * m_headDim;
+    for (int l = 0; l < m_nLayer; ++l) {
+        const auto &counts = m_counts[static_cast<std::size_t>(l)];
+        if (counts.size() <= block) {
+            m_markLength = -1;
+            return;
+        }
+        const auto &data = m_data[static_cast<std::size_t>(l)];
+        m_markData.insert(m_markData.end(),
+            data.begin() + static_cast<std::ptrdiff_t>(block * perBlock),
+            data.begin() + static_cast<std::ptrdiff_t>((block + 1) * perBlock));
+        m_markCounts.push_back(counts[block]);
+    }
+}
+
+Expected<void> KeySummaries::restoreLayer(int layer, std::span<const float> data, std::span<const std::int32_t> counts)
+{
+    const std::size_t perBlock = static_cast<std::size_t>(m_nHeadKv) * 3 * m_headDim;
+    if (layer < 0 || layer >= m_nLayer || data.size() != counts.size() * perBlock)
+        return fail(Error::Code::Corrupt, "block summaries of the wrong size");
+    for (std::int32_t c : counts) {
+        if (c < 0 || c > m_blockTokens)
+            return fail(Error::Code::Corrupt, "a block summary counts more positions than a block holds");
+    }
+    m_data[static_cast<std::size_t>(layer)].assign(data.begin(), data.end());
+    m_counts[static_cast<std::size_t>(layer)].assign(counts.begin(), counts.end());
+    return {};
 }
 
 std::size_t KeySummaries::bytes() const

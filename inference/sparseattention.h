@@ -66,8 +66,11 @@ public:
     // `stride` floats apart). Positions must follow the layer's last one (or restart a block).
     void append(int layer, std::int32_t pos0, int n, const float *keys, std::size_t stride);
     // Forgets positions >= length. A block cut in the middle keeps its old extremes (still a valid,
-    // looser bound) until it is refilled from its first position.
+    // looser bound) until it is refilled from its first position, unless length is the marked one.
     void truncate(std::int32_t length);
+    // Remembers the summaries of the block holding position length - 1, so that truncate(length) restores
+    // them exactly (a saved or loaded prefix: every question after it starts from the same state).
+    void mark(std::int32_t length);
 
     const float *minKey(int layer, int head, std::int32_t block) const { return entry(layer, head, block); }
     const float *maxKey(int layer, int head, std::int32_t block) const { return entry(layer, head, block) + m_headDim; }
@@ -78,6 +81,14 @@ public:
     std::int32_t count(int layer, std::int32_t block) const;
     std::size_t bytes() const; // memory held
     std::size_t bytesPerBlock() const { return static_cast<std::size_t>(m_nHeadKv) * 3 * m_headDim * sizeof(float); }
+    int layerCount() const { return m_nLayer; }
+
+    // One layer's state, for snapshots: per block [head][min | max | sum][headDim] floats, and the
+    // positions each block summarises.
+    std::span<const float> layerData(int layer) const { return m_data[static_cast<std::size_t>(layer)]; }
+    std::span<const std::int32_t> layerCounts(int layer) const { return m_counts[static_cast<std::size_t>(layer)]; }
+    // Replaces one layer's state; data holds bytesPerBlock() / sizeof(float) floats per count.
+    Expected<void> restoreLayer(int layer, std::span<const float> data, std::span<const std::int32_t> counts);
 
 private:
     const float *entry(int layer, int head, std::int32_t block) const;
@@ -89,6 +100,9 @@ private:
     std::int32_t m_blockTokens;
     std::vector<std::vector<float>> m_data; // per layer: [block][head][min | max | sum][headDim]
     std::vector<std::vector<std::int32_t>> m_counts; // per layer: positions summarised per block
+    std::int32_t m_markLength = -1;
+    std::vector<float> m_markData; // per layer: the marked partial block's entry
+    std::vector<std::int32_t> m_markCounts; // per layer
 };
 
 // The score a block's summary gives a group of query heads (higher = more likely to matter).

@@ -87,6 +87,54 @@ Expected<void> CpuContext::decode(
     return {};
 }
 
+KvSnapshotBinding CpuContext::binding() const
+{
+    KvSnapshotBinding b;
+    b.modelFingerprint = modelFingerprint(m_model);
+    b.modelName = m_hp.name;
+    b.cache = m_cache->config();
+    b.attention = m_config.attention;
+    b.microBatch = std::max(1, m_config.microBatch);
+    b.summaries = m_sparse != nullptr;
+    return b;
+}
+
+Expected<void> CpuContext::savePrefix(const std::string &path, std::span<const std::int32_t> tokens)
+{
+    if (m_sparse)
+        m_sparse->summaries().mark(m_cache->length());
+    return KvSnapshot::write(path, binding(), *m_cache, m_sparse ? &m_sparse->summaries() : nullptr, tokens);
+}
+
+Expected<std::vector<std::int32_t>> CpuContext::loadPrefix(const std::string &path)
+{
+    auto snapshot = KvSnapshot::open(path);
+    if (!snapshot)
+        return std::unexpected(snapshot.error());
+    const KvSnapshot &s = **snapshot;
+    if (auto ok = s.check(binding()); !ok)
+        return std::unexpected(ok.error());
+    for (std::int32_t t : s.tokens()) {
+        if (t < 0 || t >= m_hp.nVocab)
+            return fail(Error::Code::Corrupt, "KV cache file " + path + " holds a token outside the vocabulary");
+    }
+    if (s.length() >= m_cache->capacity()) {
+        return fail(Error::Code::TooLarge,
+            "the saved prefix in " + path + " has " + std::to_string(s.length()) + " tokens but the context holds "
+                + std::to_string(m_cache->capacity()) + ": use a larger context");
+    }
+    if (m_sparse) {
+        KeySummaries restored(m_hp.nLayer, m_hp.nHeadKv, m_hp.headDimK, m_config.attention.blockTokens);
+        if (auto ok = s.restoreSummaries(restored); !ok)
+            return std::unexpected(ok.error());
+        m_sparse->summaries() = std::move(restored);
+        m_sparse->summaries().mark(s.length());
+    }
+    if (auto ok = m_cache->adopt(*snapshot, s.blocks(), s.length()); !ok)
+        return std::unexpected(ok.error());
+    return std::vector<std::int32_t>(s.tokens().begin(), s.tokens().end());
+}
+
 void CpuContext::forTokens(int n, const std::function<void(int t)> &fn)
 {
     if (n < 4) {

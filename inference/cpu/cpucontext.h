@@ -5,6 +5,7 @@
 #include "inference/cpu/matmul.h"
 #include "inference/cpu/ops.h"
 #include "inference/cpu/sparseattend.h"
+#include "inference/kvsnapshot.h"
 
 #include <array>
 #include <functional>
@@ -40,12 +41,16 @@ public:
         LogitsMode mode,
         std::vector<float> &logits,
         const CancelToken *cancel) override;
+    Expected<void> savePrefix(const std::string &path, std::span<const std::int32_t> tokens) override;
+    Expected<std::vector<std::int32_t>> loadPrefix(const std::string &path) override;
+    std::size_t kvBytes() const override { return m_cache->bytesAllocated(); }
 
     const KvCache &cache() const { return *m_cache; }
     // The sparse-attention state (block summaries, counters); nullptr when created in dense mode.
     SparseAttender *sparse() { return m_sparse.get(); }
 
 private:
+    KvSnapshotBinding binding() const;
     void forward(std::span<const std::int32_t> tokens, std::int32_t pos0, int firstLogitRow, float *logits);
     void attentionLayer(int layer, int n, std::int32_t pos0);
     void prepareQkv(int layer, int n, std::int32_t pos0);

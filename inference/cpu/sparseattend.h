@@ -34,6 +34,7 @@ public:
 
     const SparseAttentionSettings &settings() const { return m_settings; }
     const KeySummaries &summaries() const { return m_summaries; }
+    KeySummaries &summaries() { return m_summaries; } // restored from a snapshot
     bool isSparse(int layer, std::int32_t contextLength) const { return m_settings.isSparse(layer, contextLength); }
     // Switches between dense and sparse for the next decode() (the summaries stay current either way).
     void setMode(AttentionMode mode) { m_settings.mode = mode; }
