@@ -25,23 +25,25 @@ void addSections(const ParsedDocument &document, store::DocumentContent &content
         section.start = std::clamp(p.start + s.offset, p.start, p.end);
         content.sections.push_back(std::move(section));
     }
-    std::stable_sort(content.sections.begin(), content.sections.end(), [](const auto &a, const auto &b) {
-        return a.start < b.start;
-    });
-    const int textEnd = static_cast<int>(content.text.size());
-    for (std::size_t i = 0; i < content.sections.size(); ++i) {
-        store::SectionRecord &s = content.sections[i];
+    closeSections(content.sections, static_cast<int>(content.text.size()));
+}
+
+} // namespace
+
+void closeSections(std::vector<store::SectionRecord> &sections, int textEnd)
+{
+    std::stable_sort(sections.begin(), sections.end(), [](const auto &a, const auto &b) { return a.start < b.start; });
+    for (std::size_t i = 0; i < sections.size(); ++i) {
+        store::SectionRecord &s = sections[i];
         s.end = textEnd;
-        for (std::size_t j = i + 1; j < content.sections.size(); ++j) {
-            if (content.sections[j].level <= s.level) {
-                s.end = content.sections[j].start;
+        for (std::size_t j = i + 1; j < sections.size(); ++j) {
+            if (sections[j].level <= s.level) {
+                s.end = sections[j].start;
                 break;
             }
         }
     }
 }
-
-} // namespace
 
 store::DocumentContent buildContent(const ParsedDocument &document, Segmenter &segmenter)
 {
@@ -67,6 +69,13 @@ store::DocumentContent buildContent(const ParsedDocument &document, Segmenter &s
         for (store::WordBox &w : record.words) {
             w.start += record.start;
             w.end += record.start;
+        }
+        // After the page's own words, so that the first word of a page still lies in its range.
+        const int previousStart = content.pages.empty() ? 0 : content.pages.back().start;
+        for (store::WordBox w : page.continuedWords) {
+            w.start += previousStart;
+            w.end += previousStart;
+            record.words.push_back(w);
         }
         for (const TextRange &r : segmenter.sentences(content.text, record.start, record.end)) {
             store::SentenceRecord s;

@@ -17,6 +17,9 @@ struct ParsedPage {
     double width = 0; // points (PDF); 0 for text
     double height = 0;
     std::vector<store::WordBox> words; // offsets relative to this page's text; boxes in points, origin top-left
+    // Boxes on this page of text that lies at the end of the previous page's text (the second half of a word
+    // hyphenated across the page break, joined there); offsets relative to the previous page's text.
+    std::vector<store::WordBox> continuedWords;
     bool ocr = false; // text came from OCR
     bool lowTextYield = false; // looks scanned / garbage and OCR was not possible
 };
@@ -46,6 +49,12 @@ struct ParsedDocument {
     std::vector<ParsedPage> pages;
     std::vector<ParsedSection> sections;
     std::vector<ChildDocument> children;
+    // A part of a document read by page range (ReadOptions::part): the number of pages[0], the document's
+    // page count, and the boxes on the page after the range of a word joined onto the range's last page
+    // (offsets relative to that page's text).
+    int firstPage = 1;
+    int totalPages = 0;
+    std::vector<store::WordBox> nextPageWords;
 };
 
 struct ReadOptions {
@@ -58,6 +67,10 @@ struct ReadOptions {
     int depth = 0; // nesting of this input: 0 for a file the user gave
     int maxDepth = 16; // containers nested deeper are refused (too_large)
     int threads = 0; // PDF pages extracted in parallel: 0 = one per core, 1 = serial
+    // PDF: read only the part-th (0-based) of `parts` page ranges, so that workers share a large file. Parts
+    // hold at least PdfReader::MinPagesPerPart pages: a part past the last one has no pages.
+    int part = 0;
+    int parts = 1;
 };
 
 } // namespace quire::ingest

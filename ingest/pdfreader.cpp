@@ -72,11 +72,12 @@ int offsetAtTop(const ParsedPage &page, double top)
     return 0;
 }
 
+// Outline entries that point into the pages read (doc->firstPage on): page numbers relative to them.
 void readOutline(const QVector<Poppler::OutlineItem> &items, int level, ParsedDocument *doc)
 {
     for (const Poppler::OutlineItem &item : items) {
         const QSharedPointer<const Poppler::LinkDestination> dest = item.destination();
-        const int pageNumber = dest ? dest->pageNumber() : 0;
+        const int pageNumber = (dest ? dest->pageNumber() : 0) - doc->firstPage + 1;
         if (pageNumber >= 1 && pageNumber <= int(doc->pages.size()) && !item.name().trimmed().isEmpty()) {
             const ParsedPage &page = doc->pages[size_t(pageNumber - 1)];
             const int offset = dest->isChangeTop() ? offsetAtTop(page, dest->top() * page.height) : 0;
@@ -191,12 +192,12 @@ void ocrPage(const Poppler::Page &page, OcrEngine &engine, ParsedPage *out)
 }
 
 // Poppler's text extraction is the cost; a Poppler::Document is not thread-safe, so each extra thread opens
-// its own from the same bytes and takes every n-th page.
+// its own from the same bytes and takes every n-th page of [first, last).
 std::vector<std::vector<PdfLine>> extractLines(
-    Poppler::Document &doc, const QByteArray &data, const ReadOptions &options)
+    Poppler::Document &doc, const QByteArray &data, const ReadOptions &options, int first, int last)
 {
-    const int count = doc.numPages();
-    std::vector<std::vector<PdfLine>> lines(static_cast<size_t>(count));
+    std::vector<std::vector<PdfLine>> lines(static_cast<size_t>(doc.numPages()));
+    const int count = last - first;
     const int threads = std::clamp(
         options.threads > 0 ? options.threads : QThread::idealThreadCount(), 1, std::max(1, count / MinPagesPerThread));
     std::vector<std::unique_ptr<Poppler::Document>> copies;
@@ -207,8 +208,8 @@ std::vector<std::vector<PdfLine>> extractLines(
         copies.push_back(std::move(*copy));
     }
     const int used = int(copies.size()) + 1;
-    auto work = [&lines, count, used](Poppler::Document *d, int first) {
-        for (int i = first; i < count; i += used)
+    auto work = [&lines, first, last, used](Poppler::Document *d, int offset) {
+        for (int i = first + offset; i < last; i += used)
             if (std::unique_ptr<Poppler::Page> page = d->page(i))
                 lines[size_t(i)] = readLines(*page);
     };
@@ -221,29 +222,40 @@ std::vector<std::vector<PdfLine>> extractLines(
     return lines;
 }
 
+// Pages [first, last) of a document, 0-based.
 class PageExtractor
 {
 public:
-    PageExtractor(Poppler::Document &doc, const QByteArray &data, const ReadOptions &options)
+    PageExtractor(Poppler::Document &doc, const QByteArray &data, const ReadOptions &options, int first, int last)
         : m_doc(doc)
         , m_data(data)
         , m_options(options)
+        , m_first(first)
+        , m_last(last)
     {
     }
-    std::vector<ParsedPage> run();
+    std::vector<ParsedPage> run(std::vector<store::WordBox> *nextPageWords);
 
 private:
+    void joinAcrossPages(std::vector<std::vector<PdfLine>> &lines);
     void handleLowYield(const Poppler::Page &page, ParsedPage *out);
 
     Poppler::Document &m_doc;
     const QByteArray &m_data;
     const ReadOptions &m_options;
+    const int m_first;
+    const int m_last;
     std::unique_ptr<OcrEngine> m_ocr;
+    std::vector<std::optional<PageContinuation>> m_continuations; // per page of the document
 };
 
 void PageExtractor::handleLowYield(const Poppler::Page &page, ParsedPage *out)
 {
     const bool ocrPossible = m_options.ocr && OcrEngine::available();
+    // Without OCR, a page with some text stays as it is: rendering it only to flag it costs more than the
+    // flag is worth. A page with none is rendered to tell a blank page from a scan.
+    if (!ocrPossible && !out->words.empty() && PdfReader::assessText(out->text) != PdfReader::TextYield::Garbage)
+        return;
     // A page with no text at all is a scan as soon as anything is printed on it. One with a few words needs
     // more ink outside them: a scanned filing under its e-filing stamp, a picture of text, not just crop
     // marks and rules around a part title. Only short pages are rendered for this.
@@ -261,25 +273,54 @@ void PageExtractor::handleLowYield(const Poppler::Page &page, ParsedPage *out)
     ocrPage(page, *m_ocr, out);
 }
 
-std::vector<ParsedPage> PageExtractor::run()
+// Finds the words hyphenated across page breaks, the range's edges included (the pages on either side
+// were extracted for that): the continuation leaves the next page's first line and joins the page's text.
+void PageExtractor::joinAcrossPages(std::vector<std::vector<PdfLine>> &lines)
+{
+    const int count = int(lines.size());
+    m_continuations.assign(lines.size(), std::nullopt);
+    std::vector<std::optional<PageJoin>> joins(lines.size());
+    for (int p = std::max(0, m_first - 1); p < m_last && p + 1 < count; ++p)
+        joins[size_t(p)] = findPageJoin(lines[size_t(p)], lines[size_t(p + 1)]);
+    for (int p = std::max(0, m_first - 1); p < m_last && p + 1 < count; ++p) {
+        const std::optional<PageJoin> &join = joins[size_t(p)];
+        if (!join)
+            continue;
+        std::vector<PdfLine> &next = lines[size_t(p + 1)];
+        m_continuations[size_t(p)] = PageContinuation { join->lastLine, next[join->firstLine].words.front() };
+        std::vector<PdfWord> &words = next[join->firstLine].words;
+        words.erase(words.begin());
+        if (words.empty())
+            next.erase(next.begin() + std::ptrdiff_t(join->firstLine));
+    }
+}
+
+std::vector<ParsedPage> PageExtractor::run(std::vector<store::WordBox> *nextPageWords)
 {
     const int count = m_doc.numPages();
-    std::vector<std::vector<PdfLine>> lines = extractLines(m_doc, m_data, m_options);
+    // One page more on either side: words hyphenated across the range's edges.
+    std::vector<std::vector<PdfLine>> lines
+        = extractLines(m_doc, m_data, m_options, std::max(0, m_first - 1), std::min(count, m_last + 1));
     HyphenLexicon lexicon;
-    for (const std::vector<PdfLine> &pageLines : lines)
-        lexicon.add(pageLines);
-    std::vector<ParsedPage> pages(static_cast<size_t>(count));
-    for (int i = 0; i < count; ++i) {
+    for (int i = m_first; i < m_last; ++i)
+        lexicon.add(lines[size_t(i)]);
+    joinAcrossPages(lines);
+    std::vector<ParsedPage> pages(static_cast<size_t>(m_last - m_first));
+    for (int i = m_first; i < m_last; ++i) {
         std::unique_ptr<Poppler::Page> page = m_doc.page(i);
         if (!page)
             continue;
-        ParsedPage &out = pages[size_t(i)];
+        ParsedPage &out = pages[size_t(i - m_first)];
         const QSizeF size = page->pageSizeF();
         out.width = size.width();
         out.height = size.height();
-        PdfPageText text = layoutPage(lines[size_t(i)], lexicon);
+        PdfPageText text = layoutPage(lines[size_t(i)], lexicon, m_continuations[size_t(i)]);
         out.text = std::move(text.text);
         out.words = std::move(text.words);
+        if (i + 1 < m_last)
+            pages[size_t(i + 1 - m_first)].continuedWords = std::move(text.nextPageWords);
+        else
+            *nextPageWords = std::move(text.nextPageWords);
         lines[size_t(i)].clear();
         if (PdfReader::isLowYield(out.text))
             handleLowYield(*page, &out);
@@ -312,6 +353,14 @@ PdfReader::TextYield PdfReader::assessText(const QString &text)
     return letters < MaxLettersOfSparsePage ? TextYield::Sparse : TextYield::Good;
 }
 
+std::pair<int, int> PdfReader::partRange(int pageCount, int part, int parts)
+{
+    const int used = std::clamp(pageCount / MinPagesPerPart, 1, std::max(1, parts));
+    if (part < 0 || part >= used)
+        return { pageCount, pageCount };
+    return { int(qint64(pageCount) * part / used), int(qint64(pageCount) * (part + 1) / used) };
+}
+
 Expected<ParsedDocument> PdfReader::read(const QByteArray &data, const QString &name, const ReadOptions &options)
 {
     auto opened = openPdfDocument(data, name, options.password);
@@ -320,10 +369,14 @@ Expected<ParsedDocument> PdfReader::read(const QByteArray &data, const QString &
     Poppler::Document &doc = **opened;
     if (doc.numPages() <= 0)
         return fail(Error::Code::Corrupt, QStringLiteral("%1 is damaged: it has no pages").arg(name).toStdString());
+    const auto [first, last] = partRange(doc.numPages(), options.part, options.parts);
+    const bool whole = first == 0 && last == doc.numPages();
     ParsedDocument out;
     out.type = QStringLiteral("pdf");
+    out.firstPage = first + 1;
+    out.totalPages = doc.numPages();
     readMetadata(doc, &out);
-    out.pages = PageExtractor(doc, data, options).run();
+    out.pages = PageExtractor(doc, data, options, first, last).run(&out.nextPageWords);
     readOutline(doc.outline(), 1, &out);
     int ocrPages = 0, lowPages = 0;
     for (const ParsedPage &p : out.pages) {
@@ -333,10 +386,10 @@ Expected<ParsedDocument> PdfReader::read(const QByteArray &data, const QString &
     const bool noText = std::all_of(out.pages.begin(), out.pages.end(), [](const ParsedPage &p) {
         return p.text.trimmed().isEmpty() && !p.lowTextYield;
     });
-    if (noText)
+    if (noText && whole) // a part without text is not an empty document
         return fail(Error::Code::Empty,
             QStringLiteral("%1 holds no text (its pages are blank, or it is damaged)").arg(name).toStdString());
-    out.metadata.insert(QStringLiteral("pages"), int(out.pages.size()));
+    out.metadata.insert(QStringLiteral("pages"), out.totalPages);
     if (ocrPages > 0)
         out.metadata.insert(QStringLiteral("ocrPages"), ocrPages);
     if (lowPages > 0)

@@ -30,15 +30,24 @@ QString leadingLetters(const QString &s)
     return s.left(i);
 }
 
-// Strips punctuation around a word and folds case, keeping inner hyphens.
-QString lexiconKey(const QString &word)
+// Strips punctuation around a word and folds case, keeping inner hyphens; into `key`, whose buffer is
+// reused from word to word (this runs for every word of a document).
+void lexiconKey(const QString &word, QString &key)
 {
     qsizetype b = 0, e = word.size();
     while (b < e && !word[b].isLetter())
         ++b;
     while (e > b && !word[e - 1].isLetter())
         --e;
-    return word.mid(b, e - b).toLower();
+    const QStringView letters = QStringView(word).mid(b, e - b);
+    if (std::any_of(letters.begin(), letters.end(), [](QChar c) { return c.isSurrogate(); })) {
+        key = letters.toString().toLower();
+        return;
+    }
+    key.resize(letters.size());
+    QChar *out = key.data();
+    for (QChar c : letters)
+        *out++ = c.toLower();
 }
 
 bool isRightToLeft(QChar c)
@@ -109,15 +118,9 @@ PdfLine logicalOrder(const PdfLine &line)
 
 enum class LineJoin { Newline, Paragraph, DropHyphen, KeepHyphen };
 
-LineJoin joinKind(const PdfLine &line, const PdfLine &next, const HyphenLexicon &lexicon)
+// A line ending in "conse-" followed by one starting with "quence": one word, with or without its hyphen.
+LineJoin hyphenJoin(const QString &last, const QString &first, const HyphenLexicon &lexicon)
 {
-    const QRectF a = line.words.back().box, b = next.words.front().box;
-    const double height = std::max(a.height(), 1.0);
-    const bool sameBlock = b.top() >= a.top() - 0.5 * height && b.top() <= a.bottom() + 1.0 * height;
-    if (!sameBlock)
-        return LineJoin::Paragraph;
-    const QString &last = line.words.back().text;
-    const QString &first = next.words.front().text;
     if (last.size() < 3 || !isHyphen(last.back()) || !last[last.size() - 2].isLetter() || first.isEmpty()
         || !first[0].isLower())
         return LineJoin::Newline;
@@ -130,7 +133,17 @@ LineJoin joinKind(const PdfLine &line, const PdfLine &next, const HyphenLexicon 
     return lexicon.keepsHyphen(prefix, suffix) ? LineJoin::KeepHyphen : LineJoin::DropHyphen;
 }
 
-void appendWord(PdfPageText *out, const PdfWord &word, bool dropTrailingHyphen)
+LineJoin joinKind(const PdfLine &line, const PdfLine &next, const HyphenLexicon &lexicon)
+{
+    const QRectF a = line.words.back().box, b = next.words.front().box;
+    const double height = std::max(a.height(), 1.0);
+    const bool sameBlock = b.top() >= a.top() - 0.5 * height && b.top() <= a.bottom() + 1.0 * height;
+    if (!sameBlock)
+        return LineJoin::Paragraph;
+    return hyphenJoin(line.words.back().text, next.words.front().text, lexicon);
+}
+
+store::WordBox appendWord(PdfPageText *out, const PdfWord &word, bool dropTrailingHyphen)
 {
     QString text = word.text;
     if (dropTrailingHyphen)
@@ -138,32 +151,42 @@ void appendWord(PdfPageText *out, const PdfWord &word, bool dropTrailingHyphen)
     text = normalizeExtractedText(text);
     const auto start = std::int32_t(out->text.size());
     out->text += text;
-    if (text.isEmpty())
-        return;
-    out->words.push_back({ start,
+    return { start,
         std::int32_t(out->text.size()),
         float(word.box.left()),
         float(word.box.top()),
         float(word.box.right()),
-        float(word.box.bottom()) });
+        float(word.box.bottom()) };
+}
+
+// Page furniture between a page's body and the next one's: running heads ("18 FREE CULTURE"), page and
+// margin numbers. Body lines have lower-case letters.
+bool isFurniture(const PdfLine &line)
+{
+    if (line.words.size() > 6)
+        return false;
+    for (const PdfWord &w : line.words)
+        if (std::any_of(w.text.begin(), w.text.end(), [](QChar c) { return c.isLower(); }))
+            return false;
+    return true;
 }
 
 } // namespace
 
 void HyphenLexicon::add(const std::vector<PdfLine> &lines)
 {
+    QString key;
     for (const PdfLine &line : lines) {
         for (size_t i = 0; i < line.words.size(); ++i) {
             const QString &text = line.words[i].text;
             if (i + 1 == line.words.size() && !text.isEmpty() && isHyphen(text.back()))
                 continue; // a line-end hyphen says nothing about the word
-            const QString key = lexiconKey(text);
+            lexiconKey(text, key);
             if (key.size() < 2)
                 continue;
-            if (key.contains(QLatin1Char('-')))
-                m_hyphenated.insert(key);
-            else
-                m_plain.insert(key);
+            QSet<QString> &set = key.contains(QLatin1Char('-')) ? m_hyphenated : m_plain;
+            if (!set.contains(key)) // inserting only new keys keeps `key`'s buffer unshared
+                set.insert(key);
         }
     }
 }
@@ -183,7 +206,26 @@ bool HyphenLexicon::keepsHyphen(const QString &prefix, const QString &suffix) co
     return prefixes.contains(prefix.toLower()) && !m_plain.contains(joined);
 }
 
-PdfPageText layoutPage(const std::vector<PdfLine> &lines, const HyphenLexicon &lexicon)
+std::optional<PageJoin> findPageJoin(const std::vector<PdfLine> &page, const std::vector<PdfLine> &next)
+{
+    std::size_t last = page.size();
+    while (last > 0 && (page[last - 1].words.empty() || isFurniture(page[last - 1])))
+        --last;
+    std::size_t first = 0;
+    while (first < next.size() && (next[first].words.empty() || isFurniture(next[first])))
+        ++first;
+    if (last == 0 || first == next.size())
+        return std::nullopt;
+    // Any lexicon: only whether the two halves make a word matters here, not whether the hyphen stays.
+    if (hyphenJoin(page[last - 1].words.back().text, next[first].words.front().text, HyphenLexicon())
+        == LineJoin::Newline)
+        return std::nullopt;
+    return PageJoin { last - 1, first };
+}
+
+PdfPageText layoutPage(const std::vector<PdfLine> &lines,
+    const HyphenLexicon &lexicon,
+    const std::optional<PageContinuation> &continuation)
 {
     PdfPageText out;
     for (size_t l = 0; l < lines.size(); ++l) {
@@ -193,13 +235,26 @@ PdfPageText layoutPage(const std::vector<PdfLine> &lines, const HyphenLexicon &l
         const PdfLine &line = reordered.words.empty() ? lines[l] : reordered;
         if (line.words.empty())
             continue;
+        const bool continued = continuation && continuation->line == l;
         const bool hasNext = l + 1 < lines.size() && !lines[l + 1].words.empty();
-        const LineJoin join = hasNext ? joinKind(line, lines[l + 1], lexicon) : LineJoin::Newline;
+        LineJoin join = hasNext ? joinKind(line, lines[l + 1], lexicon) : LineJoin::Newline;
+        const LineJoin pageJoin
+            = continued ? hyphenJoin(line.words.back().text, continuation->word.text, lexicon) : LineJoin::Newline;
+        if (continued && (join == LineJoin::DropHyphen || join == LineJoin::KeepHyphen))
+            join = LineJoin::Newline; // the line already continues on the next page
         for (size_t w = 0; w < line.words.size(); ++w) {
             const bool lastWord = w + 1 == line.words.size();
-            appendWord(&out, line.words[w], lastWord && join == LineJoin::DropHyphen);
+            const bool drop = lastWord && (join == LineJoin::DropHyphen || pageJoin == LineJoin::DropHyphen);
+            const store::WordBox box = appendWord(&out, line.words[w], drop);
+            if (box.end > box.start)
+                out.words.push_back(box);
             if (!lastWord && line.words[w].spaceAfter)
                 out.text += QLatin1Char(' ');
+        }
+        if (continued) {
+            const store::WordBox box = appendWord(&out, continuation->word, false);
+            if (box.end > box.start)
+                out.nextPageWords.push_back(box);
         }
         if (!hasNext)
             out.text += QLatin1Char('\n');
@@ -212,5 +267,4 @@ PdfPageText layoutPage(const std::vector<PdfLine> &lines, const HyphenLexicon &l
         out.text.chop(1);
     return out;
 }
-
 } // namespace quire::ingest

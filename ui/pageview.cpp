@@ -288,8 +288,10 @@ void PageView::paintMarks(QPainter &painter, const store::PageRecord &page, cons
         return;
     painter.save();
     painter.setCompositionMode(QPainter::CompositionMode_Multiply);
+    // A page's last boxes may show text of the previous page's range: a word hyphenated across the break.
+    const int first = page.words.empty() ? page.start : std::min(page.start, page.words.back().start);
     for (const Highlight &h : m_highlights) {
-        if (h.end <= page.start || h.start >= page.end)
+        if (h.end <= first || h.start >= page.end)
             continue;
         const QColor colour = h.kind == Highlight::Kind::Citation ? CitationColour : TermColour;
         for (const store::WordBox &w : page.words) {

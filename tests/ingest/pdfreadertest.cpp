@@ -31,15 +31,25 @@ QString allText(const ParsedDocument &doc)
     return text;
 }
 
+void checkBoxes(const std::vector<quire::store::WordBox> &words, const QString &text, const ParsedPage &page)
+{
+    for (const quire::store::WordBox &w : words) {
+        QVERIFY(w.start >= 0 && w.start < w.end && w.end <= text.size());
+        QVERIFY(!text.mid(w.start, w.end - w.start).contains(QLatin1Char('\n')));
+        QVERIFY(w.x0 <= w.x1 && w.y0 <= w.y1);
+        QVERIFY(w.x0 >= -1 && w.x1 <= page.width + 1 && w.y0 >= -1 && w.y1 <= page.height + 1);
+    }
+}
+
+// Every box in its page, every offset in its text (continued words: in the previous page's text).
 void checkWordBoxes(const ParsedDocument &doc)
 {
-    for (const ParsedPage &page : doc.pages) {
-        for (const quire::store::WordBox &w : page.words) {
-            QVERIFY(w.start >= 0 && w.start < w.end && w.end <= page.text.size());
-            QVERIFY(!page.text.mid(w.start, w.end - w.start).contains(QLatin1Char('\n')));
-            QVERIFY(w.x0 <= w.x1 && w.y0 <= w.y1);
-            QVERIFY(w.x0 >= -1 && w.x1 <= page.width + 1 && w.y0 >= -1 && w.y1 <= page.height + 1);
-        }
+    for (size_t i = 0; i < doc.pages.size(); ++i) {
+        const ParsedPage &page = doc.pages[i];
+        checkBoxes(page.words, page.text, page);
+        QVERIFY(i > 0 || page.continuedWords.empty());
+        if (i > 0)
+            checkBoxes(page.continuedWords, doc.pages[i - 1].text, page);
     }
 }
 
@@ -77,6 +87,11 @@ private Q_SLOTS:
     void scripts();
     void lowYield_data();
     void lowYield();
+    void hyphenationAcrossPages_data();
+    void hyphenationAcrossPages();
+    void partRanges_data();
+    void partRanges();
+    void partsMatchWholeRead();
 };
 
 void PdfReaderTest::generatedPdf()
@@ -386,6 +401,142 @@ void PdfReaderTest::lowYield()
     QFETCH(QString, text);
     QFETCH(int, yield);
     QCOMPARE(int(PdfReader::assessText(text)), yield);
+}
+
+void PdfReaderTest::hyphenationAcrossPages_data()
+{
+    QTest::addColumn<QStringList>("firstPage");
+    QTest::addColumn<QStringList>("secondPage");
+    QTest::addColumn<QString>("firstText"); // expected text of page 1
+    QTest::addColumn<QString>("secondText"); // expected text of page 2
+    QTest::addColumn<QString>("continued"); // the text of page 1 that lies on page 2 ("" when none)
+    QTest::newRow("break") << QStringList { "It was a natural conse-" } << QStringList { "quence of the law." }
+                           << "It was a natural consequence"
+                           << "of the law."
+                           << "quence";
+    QTest::newRow("under furniture") << QStringList { "The report was a self-", "17" }
+                                     << QStringList { "CHAPTER TWO", "evident failure, they said." }
+                                     << "The report was a self-evident\n17"
+                                     << "CHAPTER TWO\nfailure, they said."
+                                     << "evident";
+    QTest::newRow("capital after") << QStringList { "It was in New-" } << QStringList { "York that year." }
+                                   << "It was in New-"
+                                   << "York that year."
+                                   << "";
+    QTest::newRow("one-word line") << QStringList { "a long conse-" } << QStringList { "quence", "Next line here." }
+                                   << "a long consequence"
+                                   << "Next line here."
+                                   << "quence";
+}
+
+void PdfReaderTest::hyphenationAcrossPages()
+{
+    QFETCH(QStringList, firstPage);
+    QFETCH(QStringList, secondPage);
+    QFETCH(QString, firstText);
+    QFETCH(QString, secondText);
+    QFETCH(QString, continued);
+    const QByteArray pdf = makePdf({ { firstPage, {} }, { secondPage, {} } });
+    auto doc = readData(pdf, QStringLiteral("pages.pdf"), {});
+    QVERIFY2(doc.has_value(), doc ? "" : doc.error().message.c_str());
+    QCOMPARE(doc->pages.size(), size_t(2));
+    const ParsedPage &first = doc->pages[0], &second = doc->pages[1];
+    QCOMPARE(first.text, firstText);
+    QCOMPARE(second.text, secondText);
+    QVERIFY(first.continuedWords.empty());
+    if (continued.isEmpty()) {
+        QVERIFY(second.continuedWords.empty());
+    } else {
+        // The continuation's box is on page 2, at its top; its offsets are into page 1's text.
+        QCOMPARE(second.continuedWords.size(), size_t(1));
+        const quire::store::WordBox &w = second.continuedWords.front();
+        QCOMPARE(first.text.mid(w.start, w.end - w.start), continued);
+        QVERIFY(w.y0 > 55 && w.y1 < 100);
+        QVERIFY(w.x0 >= 71 && w.x1 < 200);
+        // The first half keeps its own box on page 1.
+        const auto half = std::find_if(first.words.begin(), first.words.end(), [&](const auto &b) {
+            return b.end == w.start || b.end + 1 == w.start;
+        });
+        QVERIFY(half != first.words.end());
+    }
+    checkWordBoxes(*doc);
+}
+
+void PdfReaderTest::partRanges_data()
+{
+    QTest::addColumn<int>("pages");
+    QTest::addColumn<int>("part");
+    QTest::addColumn<int>("parts");
+    QTest::addColumn<int>("first");
+    QTest::addColumn<int>("last");
+    QTest::newRow("whole") << 352 << 0 << 1 << 0 << 352;
+    QTest::newRow("first half") << 352 << 0 << 2 << 0 << 176;
+    QTest::newRow("second half") << 352 << 1 << 2 << 176 << 352;
+    QTest::newRow("third of three") << 100 << 2 << 3 << 66 << 100;
+    QTest::newRow("too short to share") << 30 << 0 << 2 << 0 << 30;
+    QTest::newRow("nothing left") << 30 << 1 << 2 << 30 << 30;
+    QTest::newRow("two of four used") << 60 << 1 << 4 << 30 << 60;
+}
+
+void PdfReaderTest::partRanges()
+{
+    QFETCH(int, pages);
+    QFETCH(int, part);
+    QFETCH(int, parts);
+    QFETCH(int, first);
+    QFETCH(int, last);
+    const auto range = PdfReader::partRange(pages, part, parts);
+    QCOMPARE(range.first, first);
+    QCOMPARE(range.second, last);
+}
+
+void PdfReaderTest::partsMatchWholeRead()
+{
+    // 60 pages, two parts of 30; a word hyphenated across pages 30 and 31, the parts' edge, and 10 and 11.
+    std::vector<PdfPageSpec> specs;
+    for (int p = 1; p <= 60; ++p) {
+        QStringList lines { QStringLiteral("Page %1 tells of the reader and the writer.").arg(p) };
+        if (p == 10 || p == 30)
+            lines << QStringLiteral("Their quarrel had one conse-");
+        if (p == 11 || p == 31)
+            lines.prepend(QStringLiteral("quence that nobody saw."));
+        specs.push_back({ lines, {} });
+    }
+    const QByteArray pdf = makePdf(specs);
+    ReadOptions options;
+    options.ocr = false;
+    auto whole = readData(pdf, QStringLiteral("book.pdf"), options);
+    QVERIFY2(whole.has_value(), whole ? "" : whole.error().message.c_str());
+    QCOMPARE(whole->pages.size(), size_t(60));
+    QVERIFY(whole->pages[9].text.endsWith(QStringLiteral("one consequence")));
+    QVERIFY(whole->pages[29].text.endsWith(QStringLiteral("one consequence")));
+    std::vector<ParsedPage> joined;
+    std::vector<quire::store::WordBox> carried;
+    for (int part = 0; part < 2; ++part) {
+        options.part = part;
+        options.parts = 2;
+        auto doc = readData(pdf, QStringLiteral("book.pdf"), options);
+        QVERIFY2(doc.has_value(), doc ? "" : doc.error().message.c_str());
+        QCOMPARE(doc->firstPage, 1 + 30 * part);
+        QCOMPARE(doc->totalPages, 60);
+        QCOMPARE(doc->pages.size(), size_t(30));
+        QCOMPARE(doc->metadata.value(QStringLiteral("pages")).toInt(), 60);
+        doc->pages.front().continuedWords.insert(
+            doc->pages.front().continuedWords.end(), carried.begin(), carried.end());
+        carried = doc->nextPageWords;
+        std::move(doc->pages.begin(), doc->pages.end(), std::back_inserter(joined));
+    }
+    QVERIFY(carried.empty());
+    for (size_t i = 0; i < joined.size(); ++i) {
+        QCOMPARE(joined[i].text, whole->pages[i].text);
+        QCOMPARE(joined[i].words.size(), whole->pages[i].words.size());
+        QCOMPARE(joined[i].continuedWords.size(), whole->pages[i].continuedWords.size());
+        for (size_t w = 0; w < joined[i].continuedWords.size(); ++w) {
+            QCOMPARE(joined[i].continuedWords[w].start, whole->pages[i].continuedWords[w].start);
+            QCOMPARE(joined[i].continuedWords[w].x0, whole->pages[i].continuedWords[w].x0);
+        }
+    }
+    QCOMPARE(whole->pages[30].continuedWords.size(), size_t(1));
 }
 
 QTEST_MAIN(PdfReaderTest)
