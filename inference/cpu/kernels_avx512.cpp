@@ -135,6 +135,7 @@ void gemmPairs(std::int64_t k,
             acc[c] = _mm512_setzero_ps();
         __m512 scales16 = _mm512_setzero_ps();
         for (std::int64_t p = 0; p < pairs; ++p) {
+            prefetchWeights<2 * sizeof(Block)>(&x[2 * p]);
             const __m512i qw = Decode::decode(x[2 * p], x[2 * p + 1]);
             // The weight scales of 16 blocks come in with one gather; each pair then takes its two.
             if (p % 8 == 0 && p + 8 <= pairs)
@@ -219,6 +220,7 @@ void gemmQ4Kx512(std::int64_t k,
             accMin[c] = _mm256_setzero_ps();
         }
         for (std::int64_t b = 0; b < nb; ++b) {
+            prefetchWeights<sizeof(BlockQ4_K)>(&x[b]);
             const KScales s = unpackKScales(x[b].scales);
             const __m128i m8 = _mm_loadl_epi64(reinterpret_cast<const __m128i *>(s.m));
             const __m256i mins = _mm256_cvtepu8_epi16(_mm_unpacklo_epi8(m8, m8));
@@ -351,6 +353,7 @@ void gemmQ6Kx512(std::int64_t k,
         for (int c = 0; c < NC; ++c)
             acc[c] = _mm512_setzero_ps();
         for (std::int64_t b = 0; b < nb; ++b) {
+            prefetchWeights<sizeof(BlockQ6_K)>(&x[b]);
             const __m256i sc16 = _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i *>(x[b].scales)));
             const __m512i scw = _mm512_castsi256_si512(sc16);
             __m512i q[4], sc[4];
@@ -409,6 +412,8 @@ void gemmF16x512(std::int64_t k,
         for (int c = 0; c < NC; ++c)
             acc[c] = _mm512_setzero_ps();
         for (std::int64_t i = 0; i < k / 16; ++i) {
+            if (i % 2 == 0)
+                prefetchWeights<64>(x + i);
             const __m512 wv = _mm512_cvtph_ps(_mm256_loadu_si256(x + i));
             for (int c = 0; c < NC; ++c)
                 acc[c] = _mm512_fmadd_ps(wv, _mm512_load_ps(&t_wideActivations[c][16 * i]), acc[c]);
