@@ -238,7 +238,7 @@ public:
 
 private:
     void joinAcrossPages(std::vector<std::vector<PdfLine>> &lines);
-    void handleLowYield(const Poppler::Page &page, ParsedPage *out);
+    void handleLowYield(const Poppler::Page &page, bool mostlyText, ParsedPage *out);
 
     Poppler::Document &m_doc;
     const QByteArray &m_data;
@@ -249,12 +249,14 @@ private:
     std::vector<std::optional<PageContinuation>> m_continuations; // per page of the document
 };
 
-void PageExtractor::handleLowYield(const Poppler::Page &page, ParsedPage *out)
+void PageExtractor::handleLowYield(const Poppler::Page &page, bool mostlyText, ParsedPage *out)
 {
     const bool ocrPossible = m_options.ocr && OcrEngine::available();
-    // Without OCR, a page with some text stays as it is: rendering it only to flag it costs more than the
-    // flag is worth. A page with none is rendered to tell a blank page from a scan.
-    if (!ocrPossible && !out->words.empty() && PdfReader::assessText(out->text) != PdfReader::TextYield::Garbage)
+    // Without OCR, rendering a page only to flag it costs more than the flag is worth (a book's cover alone
+    // costs a tenth of reading the book), unless it is a page without words in pages that are mostly not
+    // text: a scan, where "the pages look scanned" tells why no text was found.
+    if (!ocrPossible && PdfReader::assessText(out->text) != PdfReader::TextYield::Garbage
+        && (!out->words.empty() || mostlyText))
         return;
     // A page with no text at all is a scan as soon as anything is printed on it. One with a few words needs
     // more ink outside them: a scanned filing under its e-filing stamp, a picture of text, not just crop
@@ -306,14 +308,9 @@ std::vector<ParsedPage> PageExtractor::run(std::vector<store::WordBox> *nextPage
         lexicon.add(lines[size_t(i)]);
     joinAcrossPages(lines);
     std::vector<ParsedPage> pages(static_cast<size_t>(m_last - m_first));
+    int good = 0;
     for (int i = m_first; i < m_last; ++i) {
-        std::unique_ptr<Poppler::Page> page = m_doc.page(i);
-        if (!page)
-            continue;
         ParsedPage &out = pages[size_t(i - m_first)];
-        const QSizeF size = page->pageSizeF();
-        out.width = size.width();
-        out.height = size.height();
         PdfPageText text = layoutPage(lines[size_t(i)], lexicon, m_continuations[size_t(i)]);
         out.text = std::move(text.text);
         out.words = std::move(text.words);
@@ -322,8 +319,19 @@ std::vector<ParsedPage> PageExtractor::run(std::vector<store::WordBox> *nextPage
         else
             *nextPageWords = std::move(text.nextPageWords);
         lines[size_t(i)].clear();
+        good += !PdfReader::isLowYield(out.text);
+    }
+    const bool mostlyText = good * 2 > m_last - m_first;
+    for (int i = m_first; i < m_last; ++i) {
+        std::unique_ptr<Poppler::Page> page = m_doc.page(i);
+        if (!page)
+            continue;
+        ParsedPage &out = pages[size_t(i - m_first)];
+        const QSizeF size = page->pageSizeF();
+        out.width = size.width();
+        out.height = size.height();
         if (PdfReader::isLowYield(out.text))
-            handleLowYield(*page, &out);
+            handleLowYield(*page, mostlyText, &out);
     }
     return pages;
 }

@@ -30,24 +30,31 @@ QString leadingLetters(const QString &s)
     return s.left(i);
 }
 
-// Strips punctuation around a word and folds case, keeping inner hyphens; into `key`, whose buffer is
-// reused from word to word (this runs for every word of a document).
-void lexiconKey(const QString &word, QString &key)
+// The letters of a word without the punctuation around it (inner hyphens kept).
+QStringView lexiconLetters(QStringView word)
 {
     qsizetype b = 0, e = word.size();
     while (b < e && !word[b].isLetter())
         ++b;
     while (e > b && !word[e - 1].isLetter())
         --e;
-    const QStringView letters = QStringView(word).mid(b, e - b);
-    if (std::any_of(letters.begin(), letters.end(), [](QChar c) { return c.isSurrogate(); })) {
-        key = letters.toString().toLower();
-        return;
+    return word.mid(b, e - b);
+}
+
+// FNV-1a over the case-folded UTF-16 units: the lexicon keeps 64-bit keys, so that learning every word of
+// a document allocates nothing per word.
+quint64 foldedKey(QStringView word)
+{
+    quint64 h = 0xcbf29ce484222325ULL;
+    for (QChar c : word) {
+        char16_t u = c.unicode();
+        if (u < 0x80)
+            u = (u >= 'A' && u <= 'Z') ? char16_t(u + 32) : u;
+        else
+            u = c.toLower().unicode();
+        h = (h ^ u) * 0x100000001b3ULL;
     }
-    key.resize(letters.size());
-    QChar *out = key.data();
-    for (QChar c : letters)
-        *out++ = c.toLower();
+    return h;
 }
 
 bool isRightToLeft(QChar c)
@@ -175,35 +182,31 @@ bool isFurniture(const PdfLine &line)
 
 void HyphenLexicon::add(const std::vector<PdfLine> &lines)
 {
-    QString key;
     for (const PdfLine &line : lines) {
         for (size_t i = 0; i < line.words.size(); ++i) {
             const QString &text = line.words[i].text;
             if (i + 1 == line.words.size() && !text.isEmpty() && isHyphen(text.back()))
                 continue; // a line-end hyphen says nothing about the word
-            lexiconKey(text, key);
-            if (key.size() < 2)
+            const QStringView letters = lexiconLetters(text);
+            if (letters.size() < 2)
                 continue;
-            QSet<QString> &set = key.contains(QLatin1Char('-')) ? m_hyphenated : m_plain;
-            if (!set.contains(key)) // inserting only new keys keeps `key`'s buffer unshared
-                set.insert(key);
+            (letters.contains(QLatin1Char('-')) ? m_hyphenated : m_plain).insert(foldedKey(letters));
         }
     }
 }
 
 bool HyphenLexicon::keepsHyphen(const QString &prefix, const QString &suffix) const
 {
-    const QString joined = (prefix + suffix).toLower();
-    const QString hyphenated = prefix.toLower() + QLatin1Char('-') + suffix.toLower();
-    if (m_plain.contains(joined))
+    const bool plain = m_plain.contains(foldedKey(QString(prefix + suffix)));
+    if (plain)
         return false;
-    if (m_hyphenated.contains(hyphenated))
+    if (m_hyphenated.contains(foldedKey(QString(prefix + QLatin1Char('-') + suffix))))
         return true;
     // Prefixes English keeps hyphenated even when the document never shows the word elsewhere.
     static const QSet<QString> prefixes = {
         "self", "non", "well", "ill", "half", "cross", "ex", "quasi", "pseudo", "all", "anti", "co", "post", "pre"
     };
-    return prefixes.contains(prefix.toLower()) && !m_plain.contains(joined);
+    return prefixes.contains(prefix.toLower());
 }
 
 std::optional<PageJoin> findPageJoin(const std::vector<PdfLine> &page, const std::vector<PdfLine> &next)

@@ -31,8 +31,8 @@ public:
     bool keepsHyphen(const QString &prefix, const QString &suffix) const;
 
 private:
-    QSet<QString> m_plain;
-    QSet<QString> m_hyphenated;
+    QSet<quint64> m_plain; // case-folded words, hashed
+    QSet<quint64> m_hyphenated;
 };
 
 struct PdfPageText {
