@@ -63,20 +63,55 @@ public:
         m_up = make(std::size_t(n) * m_hp.nFf);
         m_ids = std::make_unique<Buffer>(context, n * sizeof(std::int32_t));
         m_pos = std::make_unique<Buffer>(context, n * sizeof(std::int32_t));
-        // Logits rows per output dispatch: bounded by the storage-buffer range on real GPUs.
-        const std::size_t rowBytes = std::size_t(m_hp.nVocab) * sizeof(float);
-        m_logitRows = static_cast<std::uint32_t>(
-            std::clamp<std::size_t>(context.info().maxStorageBufferRange / rowBytes, 1, n));
+        m_logitRows = logitRows(context, m_hp, n);
         m_logits = make(std::size_t(m_logitRows) * m_hp.nVocab);
         m_normed = make(std::size_t(m_logitRows) * m_hp.nEmbd);
-        const std::size_t kvBytes = config.kvType == KvType::F32 ? 4 : 2;
         for (int l = 0; l < m_hp.nLayer; ++l) {
-            m_kCache.push_back(std::make_unique<Buffer>(context, std::size_t(config.nCtx) * m_hp.kvWidth() * kvBytes));
-            m_vCache.push_back(std::make_unique<Buffer>(context, std::size_t(config.nCtx) * m_hp.vWidth() * kvBytes));
+            m_kCache.push_back(std::make_unique<Buffer>(context, cacheBytes(m_hp.kvWidth())));
+            m_vCache.push_back(std::make_unique<Buffer>(context, cacheBytes(m_hp.vWidth())));
         }
-        AttentionParams worst = attention(1, config.nCtx - 1);
-        m_scratch = std::make_unique<Buffer>(
-            context, std::max(Kernels::attentionScratchBytes(worst), Kernels::attentionScratchBytes(attention(n, 0))));
+        m_scratch = std::make_unique<Buffer>(context, scratchBytes());
+    }
+
+    // Logits rows per output dispatch: within one binding.
+    static std::uint32_t logitRows(const Context &context, const HParams &hp, std::uint32_t batch)
+    {
+        const std::size_t rowBytes = std::size_t(hp.nVocab) * sizeof(float);
+        return static_cast<std::uint32_t>(std::clamp<std::size_t>(context.maxBindingBytes() / rowBytes, 1, batch));
+    }
+
+    // Device memory a context needs besides the weights: KV cache, activations, logits, attention scratch.
+    static std::uint64_t bytesNeeded(Context &context, const HParams &hp, const ContextConfig &config)
+    {
+        const std::uint64_t n = static_cast<std::uint64_t>(std::max(1, config.microBatch));
+        const std::uint64_t activations
+            = n * (2 * hp.nEmbd + 2 * hp.qWidth() + hp.kvWidth() + hp.vWidth() + 2 * hp.nFf);
+        const std::uint64_t rows = logitRows(context, hp, static_cast<std::uint32_t>(n));
+        const std::uint64_t kv = std::uint64_t(hp.nLayer) * config.nCtx
+            * (Kernels::kvRowBytes(kvFormat(config.kvType), hp.kvWidth())
+                + Kernels::kvRowBytes(kvFormat(config.kvType), hp.vWidth()));
+        return kv + 4 * (activations + rows * (hp.nVocab + hp.nEmbd));
+    }
+
+    static KvFormat kvFormat(KvType type)
+    {
+        return type == KvType::F32 ? KvFormat::F32 : type == KvType::F16 ? KvFormat::F16 : KvFormat::Q8_0;
+    }
+
+    std::size_t cacheBytes(std::uint32_t width) const
+    {
+        return std::size_t(m_config.nCtx) * Kernels::kvRowBytes(kvFormat(m_config.kvType), width);
+    }
+
+    // The largest split partials of any decode() call: one token at the end of the cache, or a whole batch
+    // at its start or its end (a cache larger than one binding is read in windows).
+    std::size_t scratchBytes() const
+    {
+        const auto nCtx = static_cast<std::uint32_t>(m_config.nCtx);
+        const std::uint32_t n = std::min(m_batch, nCtx);
+        return std::max({ m_kernels.attentionScratchBytes(attention(1, nCtx - 1)),
+            m_kernels.attentionScratchBytes(attention(n, 0)),
+            m_kernels.attentionScratchBytes(attention(n, nCtx - n)) });
     }
 
     std::int32_t length() const override { return m_length; }
@@ -127,7 +162,7 @@ private:
         a.kvLen = pos0 + tokens;
         a.qPos0 = pos0;
         a.scale = 1.0f / std::sqrt(float(m_hp.headDimK));
-        a.kvF16 = m_config.kvType != KvType::F32;
+        a.kv = kvFormat(m_config.kvType);
         return a;
     }
 
@@ -143,20 +178,34 @@ private:
 
         m_seq.begin();
         const DeviceWeight &embd = m_model->embedding();
-        m_kernels.getRows(m_seq, embd.type, *embd.buffer, embd.cols, *m_ids, n, *m_x);
+        m_kernels.getRows(m_seq, embd.type, *embd.buffer, embd.cols, *m_ids, n, *m_x, embd.layout);
         for (int l = 0; l < m_hp.nLayer; ++l) {
             attentionBlock(l, n, pos0);
             feedForward(l, n);
         }
+        // Logits that fit one output dispatch (generation, LogitsMode::Last) join the same command buffer.
+        const std::uint32_t wanted = n - std::min(firstLogitRow, n);
+        const bool together = wanted > 0 && wanted <= m_logitRows;
+        if (together)
+            recordOutput(firstLogitRow, wanted);
         m_seq.submitAndWait();
         m_length += static_cast<std::int32_t>(n);
-        for (std::uint32_t row = firstLogitRow; row < n; row += m_logitRows)
-            outputRows(row, std::min(m_logitRows, n - row), logits);
+        if (together) {
+            readLogits(wanted, logits);
+            return;
+        }
+        for (std::uint32_t row = firstLogitRow; row < n; row += m_logitRows) {
+            const std::uint32_t rows = std::min(m_logitRows, n - row);
+            m_seq.begin();
+            recordOutput(row, rows);
+            m_seq.submitAndWait();
+            readLogits(rows, logits);
+        }
     }
 
     void matmul(const DeviceWeight &w, const Buffer &x, std::uint32_t n, Buffer &y, bool accumulate = false)
     {
-        m_kernels.mulMat(m_seq, w.type, *w.buffer, w.rows, w.cols, x, n, y, accumulate);
+        m_kernels.mulMat(m_seq, w.type, *w.buffer, w.rows, w.cols, x, n, y, accumulate, w.layout);
     }
 
     void attentionBlock(int l, std::uint32_t n, std::uint32_t pos0)
@@ -179,12 +228,10 @@ private:
         RopeParams rope = ropeParams(m_hp);
         rope.tokens = n;
         rope.heads = m_hp.nHead;
-        m_kernels.rope(m_seq, *m_q, *m_pos, rope);
-        rope.heads = m_hp.nHeadKv;
-        m_kernels.rope(m_seq, *m_k, *m_pos, rope);
-        const bool f16 = m_config.kvType != KvType::F32;
-        m_kernels.kvStore(m_seq, *m_k, *m_kCache[l], n, kW, pos0, f16);
-        m_kernels.kvStore(m_seq, *m_v, *m_vCache[l], n, vW, pos0, f16);
+        m_kernels.rope(m_seq, *m_q, *m_pos, rope, m_k.get(), m_hp.nHeadKv);
+        // K and V rows have the same width (the backend requires equal head sizes): one dispatch.
+        m_kernels.kvStore(
+            m_seq, *m_k, *m_kCache[l], n, kW, pos0, kvFormat(m_config.kvType), m_v.get(), m_vCache[l].get());
         m_kernels.flashAttention(m_seq, *m_q, *m_kCache[l], *m_vCache[l], *m_attn, *m_scratch, attention(n, pos0));
         matmul(L.wo, *m_attn, n, *m_x, true);
     }
@@ -193,21 +240,37 @@ private:
     {
         const DeviceLayer &L = m_model->layer(l);
         m_kernels.rmsNorm(m_seq, *m_x, L.ffnNorm.get(), *m_xn, n, m_hp.nEmbd, m_hp.rmsEps);
-        matmul(L.gate, *m_xn, n, *m_gate);
-        matmul(L.up, *m_xn, n, *m_up);
-        m_kernels.swiglu(m_seq, *m_gate, *m_up, *m_gate, n * m_hp.nFf);
+        const bool fused = L.gate.type == L.up.type && L.gate.layout == L.up.layout
+            && m_kernels.mulMatGlu(m_seq,
+                L.gate.type,
+                *L.gate.buffer,
+                *L.up.buffer,
+                L.gate.rows,
+                L.gate.cols,
+                *m_xn,
+                n,
+                *m_gate,
+                L.gate.layout);
+        if (!fused) {
+            matmul(L.gate, *m_xn, n, *m_gate);
+            matmul(L.up, *m_xn, n, *m_up);
+            m_kernels.swiglu(m_seq, *m_gate, *m_up, *m_gate, n * m_hp.nFf);
+        }
         matmul(L.down, *m_gate, n, *m_x, true);
     }
 
-    // Final norm and output head for rows [first, first + rows) of the batch; appends to logits.
-    void outputRows(std::uint32_t first, std::uint32_t rows, std::vector<float> &logits)
+    // Records the final norm and output head for rows [first, first + rows) of the batch.
+    void recordOutput(std::uint32_t first, std::uint32_t rows)
     {
         const std::uint32_t dim = m_hp.nEmbd;
-        m_seq.begin();
         m_seq.copy(*m_x, std::size_t(first) * dim * sizeof(float), *m_xn, 0, std::size_t(rows) * dim * sizeof(float));
         m_kernels.rmsNorm(m_seq, *m_xn, &m_model->outputNorm(), *m_normed, rows, dim, m_hp.rmsEps);
         matmul(m_model->output(), *m_normed, rows, *m_logits);
-        m_seq.submitAndWait();
+    }
+
+    // Appends the logits recordOutput() computed.
+    void readLogits(std::uint32_t rows, std::vector<float> &logits)
+    {
         const std::size_t old = logits.size();
         logits.resize(old + std::size_t(rows) * m_hp.nVocab);
         m_logits->download(logits.data() + old, std::size_t(rows) * m_hp.nVocab * sizeof(float));
@@ -242,8 +305,11 @@ public:
     Expected<std::unique_ptr<EvalContext>> createContext(const Model &model, const ContextConfig &config) override
     {
         std::lock_guard lock(m_mutex);
-        if (config.kvType == KvType::Q8_0)
-            return fail(Error::Code::Unsupported, "the Vulkan backend keeps the KV cache in F16 or F32, not Q8_0");
+        const HParams &hp = model.hparams();
+        if (config.kvType == KvType::Q8_0 && hp.headDimK % 32 != 0)
+            return fail(Error::Code::Unsupported,
+                "a Q8_0 KV cache needs attention heads of a multiple of 32 values; this model's have "
+                    + std::to_string(hp.headDimK) + ": use an F16 cache");
         // Weights are uploaded once per model. A Model object can be freed and another allocated at the
         // same address, so the key also covers the file mapping and a hash of its first megabyte.
         const ModelKey key = keyOf(model);
@@ -255,14 +321,15 @@ public:
             m_uploaded = std::move(*uploaded);
             m_key = key;
         }
-        const HParams &hp = model.hparams();
-        const std::uint64_t kvBytes
-            = std::uint64_t(config.nCtx) * (hp.kvWidth() + hp.vWidth()) * (config.kvType == KvType::F32 ? 4 : 2);
-        if (kvBytes / hp.nLayer / 2 > m_context->info().maxStorageBufferRange)
+        const std::uint64_t needed = VkEvalContext::bytesNeeded(*m_context, hp, config);
+        const std::uint64_t available = m_context->memoryBytes() * 9 / 10;
+        if (m_uploaded->bytes() + needed > available)
             return fail(Error::Code::TooLarge,
-                "a context of " + std::to_string(config.nCtx)
-                    + " tokens needs larger KV buffers than this device binds; use a "
-                      "smaller context or the CPU backend");
+                "a context of " + std::to_string(config.nCtx) + " tokens needs " + formatBytes(needed)
+                    + " of device memory beside the weights' " + formatBytes(m_uploaded->bytes()) + ", but "
+                    + m_context->info().name + " has " + formatBytes(available)
+                    + " usable: " + formatBytes(m_uploaded->bytes() + needed - available)
+                    + " missing; use a smaller context, a Q8_0 KV cache or the CPU backend");
         try {
             return std::unique_ptr<EvalContext>(new VkEvalContext(*m_context, m_uploaded, config));
         } catch (const std::exception &e) {
@@ -300,6 +367,7 @@ Expected<std::unique_ptr<Backend>> createVulkanBackend(const VulkanBackendOption
     auto context = Context::create(options.device);
     if (!context)
         return std::unexpected(context.error());
+    (*context)->setLimits(options.maxBindingBytes, options.memoryBytes);
     return std::unique_ptr<Backend>(new VulkanBackend(std::move(*context)));
 }
 

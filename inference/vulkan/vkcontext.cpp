@@ -3,6 +3,7 @@
 #include "vkpipeline.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -81,6 +82,7 @@ DeviceInfo describe(const ::vk::raii::PhysicalDevice &device, std::uint32_t inde
     info.minStorageBufferOffsetAlignment = props.limits.minStorageBufferOffsetAlignment;
     info.maxSharedMemory = props.limits.maxComputeSharedMemorySize;
     info.maxWorkgroupInvocations = props.limits.maxComputeWorkGroupInvocations;
+    info.timestampPeriod = props.limits.timestampComputeAndGraphics ? props.limits.timestampPeriod : 0.f;
     std::copy(std::begin(props.limits.maxComputeWorkGroupCount),
         std::end(props.limits.maxComputeWorkGroupCount),
         info.maxWorkgroupCount.begin());
@@ -183,6 +185,49 @@ Context::Context() = default;
 Context::~Context()
 {
     savePipelineCache();
+    if (m_profile.empty())
+        return;
+    double total = 0;
+    for (const auto &[name, entry] : m_profile)
+        total += entry.second;
+    std::vector<std::pair<double, std::string>> rows;
+    for (const auto &[name, entry] : m_profile)
+        rows.emplace_back(entry.second, name);
+    std::sort(rows.rbegin(), rows.rend());
+    std::fprintf(
+        stderr, "Vulkan profile (%s): %.1f ms in %zu pipelines\n", m_info.name.c_str(), total / 1e6, rows.size());
+    for (const auto &[ns, name] : rows)
+        std::fprintf(stderr,
+            "  %-28s %8llu calls %10.2f ms %5.1f %%\n",
+            name.c_str(),
+            static_cast<unsigned long long>(m_profile[name].first),
+            ns / 1e6,
+            100.0 * ns / total);
+}
+
+std::uint64_t Context::maxBindingBytes() const
+{
+    return m_maxBinding ? std::min<std::uint64_t>(m_maxBinding, m_info.maxStorageBufferRange)
+                        : m_info.maxStorageBufferRange;
+}
+
+std::uint64_t Context::memoryBytes() const
+{
+    return m_memory ? std::min<std::uint64_t>(m_memory, m_info.deviceLocalBytes) : m_info.deviceLocalBytes;
+}
+
+void Context::setLimits(std::uint64_t maxBindingBytes, std::uint64_t memoryBytes)
+{
+    m_maxBinding = maxBindingBytes;
+    m_memory = memoryBytes;
+}
+
+void Context::addProfile(const std::string &pipeline, double nanoseconds)
+{
+    std::lock_guard lock(m_mutex);
+    auto &entry = m_profile[pipeline];
+    ++entry.first;
+    entry.second += nanoseconds;
 }
 
 Expected<std::unique_ptr<Context>> Context::create(std::string preference)
@@ -216,6 +261,8 @@ Expected<std::unique_ptr<Context>> Context::create(std::string preference)
 void Context::init(std::uint32_t index, const DeviceInfo &info)
 {
     m_info = info;
+    if (const char *profile = std::getenv("QUIRE_VK_PROFILE"))
+        m_profiling = info.timestampPeriod > 0 && *profile && std::string(profile) != "0";
     m_instance = makeInstance(m_context);
     ::vk::raii::PhysicalDevices devices(m_instance);
     m_physical = std::move(devices[index]);
@@ -261,7 +308,7 @@ Pipeline &Context::pipeline(const std::string &shader, const std::vector<std::ui
 {
     std::string key = shader;
     for (std::uint32_t v : specialization)
-        key += ":" + std::to_string(v);
+        key.append(1, ':').append(std::to_string(v));
     std::lock_guard lock(m_mutex);
     auto it = m_pipelines.find(key);
     if (it == m_pipelines.end())

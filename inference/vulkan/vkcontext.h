@@ -34,6 +34,7 @@ struct DeviceInfo {
     std::uint64_t minStorageBufferOffsetAlignment = 0;
     std::uint32_t maxSharedMemory = 0;
     std::uint32_t maxWorkgroupInvocations = 0;
+    float timestampPeriod = 0.f; // nanoseconds per timestamp tick; 0: no compute timestamps
     std::array<std::uint32_t, 3> maxWorkgroupCount {};
     std::array<std::uint8_t, 16> uuid {};
 };
@@ -72,6 +73,18 @@ public:
     // Writes the pipeline cache to disk (also done on destruction).
     void savePipelineCache();
 
+    // The largest range one descriptor may bind: maxStorageBufferRange, or less when limited (tests force
+    // a small one so that the split paths run on lavapipe, which does not enforce the limit).
+    std::uint64_t maxBindingBytes() const;
+    // Device memory this context may fill: the device-local heaps, or less when limited.
+    std::uint64_t memoryBytes() const;
+    // 0 leaves a limit at the device's value.
+    void setLimits(std::uint64_t maxBindingBytes, std::uint64_t memoryBytes);
+
+    // QUIRE_VK_PROFILE=1: time per pipeline (from timestamps), printed to stderr on destruction.
+    bool isProfiling() const { return m_profiling; }
+    void addProfile(const std::string &pipeline, double nanoseconds);
+
 private:
     Context();
     void init(std::uint32_t index, const DeviceInfo &info);
@@ -86,6 +99,10 @@ private:
     DeviceInfo m_info;
     std::string m_reason;
     std::string m_cachePath;
+    std::uint64_t m_maxBinding = 0;
+    std::uint64_t m_memory = 0;
+    bool m_profiling = false;
+    std::map<std::string, std::pair<std::uint64_t, double>> m_profile; // calls, nanoseconds
     std::mutex m_mutex;
     std::map<std::string, std::unique_ptr<Pipeline>> m_pipelines; // destroyed before the device
 };

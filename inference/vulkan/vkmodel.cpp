@@ -1,6 +1,6 @@
 #include "vkmodel.h"
 
-#include "vkkernels.h"
+#include <cstdio>
 
 namespace quire::inference::vk
 {
@@ -20,14 +20,17 @@ std::uint64_t weightBytes(const Model &model)
     return total;
 }
 
-std::string gib(std::uint64_t bytes)
+} // namespace
+
+std::string formatBytes(std::uint64_t bytes)
 {
     char buf[32];
-    std::snprintf(buf, sizeof buf, "%.2f GiB", double(bytes) / (1ull << 30));
+    if (bytes >= (1ull << 30))
+        std::snprintf(buf, sizeof buf, "%.2f GiB", double(bytes) / (1ull << 30));
+    else
+        std::snprintf(buf, sizeof buf, "%.1f MiB", double(bytes) / (1ull << 20));
     return buf;
 }
-
-} // namespace
 
 DeviceWeight DeviceModel::uploadWeight(Context &context, const Weight &w)
 {
@@ -35,9 +38,19 @@ DeviceWeight DeviceModel::uploadWeight(Context &context, const Weight &w)
     d.type = w.type;
     d.rows = static_cast<std::uint32_t>(w.rows);
     d.cols = static_cast<std::uint32_t>(w.cols);
-    d.buffer = std::make_unique<Buffer>(context, w.bytes());
-    d.buffer->upload(w.data, w.bytes());
-    m_bytes += w.bytes();
+    d.layout = Kernels::preferredLayout(context.info(), w.type, d.cols);
+    if (d.layout == WeightLayout::Ggml) {
+        d.buffer = std::make_unique<Buffer>(context, w.bytes());
+        d.buffer->upload(w.data, w.bytes());
+        m_bytes += w.bytes();
+        return d;
+    }
+    const std::size_t bytes = Kernels::weightRowBytes(w.type, d.cols, d.layout) * d.rows;
+    std::vector<std::uint8_t> packed(bytes);
+    Kernels::packRows(w.type, d.cols, d.rows, w.data, packed.data(), d.layout);
+    d.buffer = std::make_unique<Buffer>(context, bytes);
+    d.buffer->upload(packed.data(), bytes);
+    m_bytes += bytes;
     return d;
 }
 
@@ -55,11 +68,12 @@ Expected<std::unique_ptr<DeviceModel>> DeviceModel::upload(Context &context, con
 {
     const HParams &hp = model.hparams();
     const std::uint64_t needed = weightBytes(model);
-    const std::uint64_t available = context.info().deviceLocalBytes;
+    const std::uint64_t available = context.memoryBytes();
     if (available > 0 && needed > available * 9 / 10)
         return fail(Error::Code::TooLarge,
-            "the model's weights need " + gib(needed) + " but " + context.info().name + " has " + gib(available) + " ("
-                + gib(needed - available * 9 / 10) + " missing): use the CPU backend or a smaller quantisation");
+            "the model's weights need " + formatBytes(needed) + " but " + context.info().name + " has "
+                + formatBytes(available * 9 / 10) + " usable (90 % of " + formatBytes(available) + "): "
+                + formatBytes(needed - available * 9 / 10) + " missing; use the CPU backend or a smaller quantisation");
     for (const Weight *w : { &model.tokenEmbedding(), &model.output() }) {
         if (!Kernels::supportsType(w->type))
             return fail(Error::Code::Unsupported, "the Vulkan backend cannot read tensors of this type");

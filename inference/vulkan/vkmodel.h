@@ -2,17 +2,23 @@
 
 #include "inference/model.h"
 #include "vkbuffer.h"
+#include "vkkernels.h"
 
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace quire::inference::vk
 {
 
+// "412.3 MiB", "1.25 GiB": sizes in the backend's messages.
+std::string formatBytes(std::uint64_t bytes);
+
 // A weight matrix on the device, in its storage type.
 struct DeviceWeight {
     GgmlType type = GgmlType::F32;
+    WeightLayout layout = WeightLayout::Ggml;
     std::uint32_t rows = 0;
     std::uint32_t cols = 0;
     std::unique_ptr<Buffer> buffer;

@@ -19,10 +19,11 @@ std::uint32_t bindingCount(std::string_view name)
         std::uint32_t bindings;
     };
     static const Entry table[] = {
+        { "mul_mat_vec_glu_", 4 },
         { "mul_mat_", 3 },
         { "get_rows_", 3 },
         { "rms_norm", 3 },
-        { "rope", 2 },
+        { "rope", 3 },
         { "add", 3 },
         { "mul", 3 },
         { "swiglu", 3 },
@@ -31,7 +32,7 @@ std::uint32_t bindingCount(std::string_view name)
         { "argmax", 2 },
         { "flash_attn_merge", 2 },
         { "flash_attn_", 5 },
-        { "kv_store_", 2 },
+        { "kv_store_", 4 },
     };
     for (const Entry &e : table) {
         if (name.starts_with(e.prefix))

@@ -15,6 +15,9 @@ Sequence::Sequence(Context &context, std::uint32_t maxDispatches)
     m_commands = ::vk::raii::CommandBuffers(context.device(),
         ::vk::CommandBufferAllocateInfo(*context.commandPool(), ::vk::CommandBufferLevel::ePrimary, 1));
     m_fence = ::vk::raii::Fence(context.device(), ::vk::FenceCreateInfo());
+    if (context.isProfiling())
+        m_queries = ::vk::raii::QueryPool(
+            context.device(), ::vk::QueryPoolCreateInfo({}, ::vk::QueryType::eTimestamp, maxDispatches * 2 + 1));
 }
 
 void Sequence::begin()
@@ -24,6 +27,20 @@ void Sequence::begin()
     m_count = 0;
     m_commands[0].reset();
     m_commands[0].begin(::vk::CommandBufferBeginInfo(::vk::CommandBufferUsageFlagBits::eOneTimeSubmit));
+    m_names.clear();
+    if (*m_queries) {
+        m_commands[0].resetQueryPool(*m_queries, 0, m_max * 2 + 1);
+        timestamp({});
+    }
+}
+
+void Sequence::timestamp(const std::string &name)
+{
+    if (!*m_queries)
+        return;
+    m_commands[0].writeTimestamp(
+        ::vk::PipelineStageFlagBits::eBottomOfPipe, *m_queries, static_cast<std::uint32_t>(m_names.size()));
+    m_names.push_back(name);
 }
 
 void Sequence::dispatch(Pipeline &pipeline,
@@ -68,6 +85,7 @@ void Sequence::dispatch(Pipeline &pipeline,
             ::vk::ArrayProxy<const std::uint8_t>(
                 static_cast<std::uint32_t>(pushBytes), static_cast<const std::uint8_t *>(pushConstants)));
     cmd.dispatch(groupsX, groupsY, groupsZ);
+    timestamp(pipeline.name());
     barrier();
     m_sets.push_back(std::move(sets[0]));
     ++m_count;
@@ -90,6 +108,7 @@ void Sequence::barrier()
 void Sequence::copy(const Buffer &from, std::size_t fromOffset, Buffer &to, std::size_t toOffset, std::size_t bytes)
 {
     m_commands[0].copyBuffer(*from.buffer(), *to.buffer(), ::vk::BufferCopy(fromOffset, toOffset, bytes));
+    timestamp("copy");
     barrier();
 }
 
@@ -101,6 +120,13 @@ void Sequence::submitAndWait()
     m_context.queue().submit(::vk::SubmitInfo({}, {}, raw), *m_fence);
     if (m_context.device().waitForFences(*m_fence, true, UINT64_MAX) != ::vk::Result::eSuccess)
         throw std::runtime_error("Vulkan fence wait failed");
+    if (*m_queries && m_names.size() > 1) {
+        const auto n = static_cast<std::uint32_t>(m_names.size());
+        const auto [result, ticks] = m_queries.getResults<std::uint64_t>(
+            0, n, n * sizeof(std::uint64_t), sizeof(std::uint64_t), ::vk::QueryResultFlagBits::e64);
+        for (std::uint32_t i = 1; result == ::vk::Result::eSuccess && i < n; ++i)
+            m_context.addProfile(m_names[i], double(ticks[i] - ticks[i - 1]) * m_context.info().timestampPeriod);
+    }
 }
 
 } // namespace quire::inference::vk

@@ -4,6 +4,7 @@
 #include "vkpipeline.h"
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace quire::inference::vk
@@ -61,6 +62,7 @@ public:
 
 private:
     void barrier();
+    void timestamp(const std::string &name);
 
     Context &m_context;
     std::uint32_t m_max;
@@ -69,6 +71,9 @@ private:
     ::vk::raii::CommandBuffers m_commands { nullptr };
     ::vk::raii::Fence m_fence { nullptr };
     std::vector<::vk::raii::DescriptorSet> m_sets;
+    // QUIRE_VK_PROFILE: a timestamp after every command, summed per pipeline into Context::profile().
+    ::vk::raii::QueryPool m_queries { nullptr };
+    std::vector<std::string> m_names;
 };
 
 } // namespace quire::inference::vk

@@ -72,6 +72,38 @@ int argmax(const float *v, int n)
     return int(std::max_element(v, v + n) - v);
 }
 
+// Four heads of 64, GQA 2:1, two layers: small, and heads fit Q8_0 blocks.
+LlamaShape smallShape()
+{
+    LlamaShape shape;
+    shape.vocab = 1000;
+    shape.embedding = 256;
+    shape.layers = 2;
+    shape.heads = 4;
+    shape.kvHeads = 2;
+    shape.feedForward = 512;
+    return shape;
+}
+
+// A prompt of 11 tokens, then `steps` tokens one at a time, on both contexts: the largest logit difference.
+float compareRuns(EvalContext &a, EvalContext &b, int steps)
+{
+    const std::vector<std::int32_t> prompt { 1, 300, 25, 999, 42, 7, 7, 500, 3, 64, 128 };
+    std::vector<float> la, lb;
+    if (!a.decode(prompt, LogitsMode::All, la) || !b.decode(prompt, LogitsMode::All, lb) || la.size() != lb.size())
+        return 1e30f;
+    float worst = 0;
+    for (int step = 0;; ++step) {
+        for (std::size_t i = 0; i < la.size(); ++i)
+            worst = std::max(worst, std::fabs(la[i] - lb[i]));
+        if (step == steps)
+            return worst;
+        const std::int32_t next = (step * 37 + 11) % 1000;
+        if (!a.decode({ &next, 1 }, LogitsMode::Last, la) || !b.decode({ &next, 1 }, LogitsMode::Last, lb))
+            return 1e30f;
+    }
+}
+
 } // namespace
 
 class VkBackendTest : public QObject
@@ -240,6 +272,80 @@ private Q_SLOTS:
             worst = std::max(worst, std::fabs(a[i] - b[i]));
         qInfo("max abs diff against the CPU backend: %.2e", worst);
         QVERIFY(worst <= tolerance);
+    }
+
+    // A Q8_0 KV cache on the device gives what the CPU backend's Q8_0 cache gives, prompt and generation.
+    void q8KvCacheMatchesCpu()
+    {
+        QTemporaryDir dir;
+        const std::string path = dir.filePath(QStringLiteral("m.gguf")).toStdString();
+        QVERIFY(writeRandomLlamaModel(path, smallShape(), QuantMix::F32, 9));
+        auto model = Model::load(path);
+        QVERIFY2(model, model ? "" : model.error().message.c_str());
+        const ContextConfig config { .nCtx = 64, .kvType = KvType::Q8_0 };
+        auto cpu = createCpuBackend()->createContext(**model, config);
+        auto gpu = m_backend->createContext(**model, config);
+        QVERIFY2(gpu, gpu ? "" : gpu.error().message.c_str());
+        QVERIFY(cpu);
+        const float worst = compareRuns(**cpu, **gpu, 6);
+        qInfo("Q8_0 KV cache: max abs diff against the CPU backend %.2e", worst);
+        QVERIFY(worst <= 2e-2f);
+        // The cache really is quantised: an F32 cache gives visibly different logits.
+        auto exact = m_backend->createContext(**model, { .nCtx = 64, .kvType = KvType::F32 });
+        auto quantised = m_backend->createContext(**model, config);
+        QVERIFY(exact && quantised);
+        const float rounding = compareRuns(**exact, **quantised, 6);
+        qInfo("Q8_0 against F32 KV cache: max abs diff %.2e", rounding);
+        QVERIFY(rounding > 10 * worst && rounding > 1e-4f);
+    }
+
+    // With a binding limit of 4 KiB every weight matrix, the embedding lookup and (after 15 tokens) the
+    // KV cache are read in windows; the logits stay those of the CPU backend.
+    void smallBindingsMatchCpu()
+    {
+        if (qgetenv("QUIRE_TEST_BACKEND") == "cpu")
+            QSKIP("a Vulkan limit");
+        auto limited = vk::createVulkanBackend({ .maxBindingBytes = 4096 });
+        QVERIFY(limited);
+        QTemporaryDir dir;
+        const std::string path = dir.filePath(QStringLiteral("m.gguf")).toStdString();
+        QVERIFY(writeRandomLlamaModel(path, smallShape(), QuantMix::F16, 5));
+        auto model = Model::load(path);
+        QVERIFY(model);
+        const ContextConfig config { .nCtx = 64, .kvType = KvType::F16 };
+        auto cpu = createCpuBackend()->createContext(**model, config);
+        auto gpu = (*limited)->createContext(**model, config);
+        QVERIFY(cpu && gpu);
+        const float worst = compareRuns(**cpu, **gpu, 10);
+        qInfo("4 KiB bindings: max abs diff against the CPU backend %.2e", worst);
+        QVERIFY(worst <= 2e-2f);
+    }
+
+    // A device with too little memory refuses the model, or the context, saying how much is missing.
+    void tooLittleMemoryIsRefused()
+    {
+        if (qgetenv("QUIRE_TEST_BACKEND") == "cpu")
+            QSKIP("a Vulkan limit");
+        const QString data = QStringLiteral(QUIRE_TEST_DATA "/reference/");
+        auto model = Model::load(QString(data + QStringLiteral("stories260K.gguf")).toStdString());
+        QVERIFY(model);
+        auto tiny = vk::createVulkanBackend({ .memoryBytes = 256 * 1024 });
+        QVERIFY(tiny);
+        auto refused = (*tiny)->createContext(**model, { .nCtx = 64 });
+        QVERIFY(!refused);
+        QCOMPARE(refused.error().code, Error::Code::TooLarge);
+        QVERIFY2(refused.error().message.find("missing") != std::string::npos, refused.error().message.c_str());
+        qInfo("%s", refused.error().message.c_str());
+
+        auto small = vk::createVulkanBackend({ .memoryBytes = 8 * 1024 * 1024 });
+        QVERIFY(small);
+        auto fits = (*small)->createContext(**model, { .nCtx = 256 });
+        QVERIFY2(fits, fits ? "" : fits.error().message.c_str());
+        auto tooLong = (*small)->createContext(**model, { .nCtx = 1 << 20 });
+        QVERIFY(!tooLong);
+        QCOMPARE(tooLong.error().code, Error::Code::TooLarge);
+        QVERIFY2(tooLong.error().message.find("missing") != std::string::npos, tooLong.error().message.c_str());
+        qInfo("%s", tooLong.error().message.c_str());
     }
 
     void overflowIsReported()
