@@ -89,7 +89,7 @@ Expected<AskPrompt> Asker::buildPrompt(const Tokenizer &tokenizer,
                 break;
             }
             // Only the first passage is cut to fit; later ones wait for a larger context.
-            if (number > 1 || text.size() < 80)
+            if (number > 1 || text.size() < 20)
                 return prompt;
             text = text.left(text.size() * 2 / 3) + QStringLiteral("…");
         }
@@ -154,8 +154,14 @@ Expected<AskResult> Asker::ask(const QString &question,
         return result; // the passages are kept
     const int budget = model->contextLength() - options.maxTokens;
     auto prompt = buildPrompt(model->tokenizer(), model->chatTemplate(), question, result.retrieval.passages, budget);
-    if (!prompt)
-        return std::unexpected(prompt.error());
+    if (prompt && prompt->passages == 0)
+        prompt = fail(Error::Code::TooLarge,
+            "not even one passage fits in the context of " + std::to_string(model->contextLength())
+                + " tokens next to an answer of " + std::to_string(options.maxTokens));
+    if (!prompt) {
+        result.problem = QString::fromStdString(prompt.error().message);
+        return result; // the passages are still the answer
+    }
     result.promptPassages = prompt->passages;
     result.promptTokens = prompt->tokens;
     result.modelUsed = true;

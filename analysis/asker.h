@@ -47,6 +47,7 @@ struct AskResult {
     QString answer; // the model's text; without a model, empty: the passages are the answer
     std::vector<Citation> citations;
     QString model; // file name and backend, when a model answered
+    QString problem; // why the model did not answer (a context too small for the passages), if so
     int promptTokens = 0;
     inference::GenerationStats stats;
 };

@@ -82,13 +82,15 @@ QuestionQuery QuestionQuery::parse(const QString &question, WordBreaker &words)
 {
     QuestionQuery q;
     const Lexicon &lexicon = Lexicon::instance();
+    // The question's own language: "sea" is a Spanish function word but an English noun.
+    const QString language = lexicon.detectLanguage(question);
     int previousEnd = -1;
     for (const WordToken &t : words.words(question)) {
         const QString folded = foldKey(QStringView(question).mid(t.start, t.length()));
         const bool cjk = util::isCjk(QStringView(question).mid(t.start).toUcs4().value(0));
         const bool neighbour = previousEnd >= 0 && question.mid(previousEnd, t.start - previousEnd).trimmed().isEmpty();
         previousEnd = -1;
-        if (lexicon.isAnyStopword(folded) || questionWords().contains(folded))
+        if (lexicon.isStopword(cjk ? QStringLiteral("zh") : language, folded) || questionWords().contains(folded))
             continue;
         if (!cjk && folded.size() < 2 && !folded.at(0).isDigit())
             continue;

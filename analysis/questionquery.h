@@ -19,9 +19,9 @@ struct QueryTerm {
     bool cjk = false;
 };
 
-// Turns a natural-language question into full-text queries: ICU words, the function words of every
-// language and question words (resources/stoplists/questions.txt) dropped, a light stem as a prefix
-// (whales → whale*), CJK words as phrases; the OR of the terms plus the pairs of terms that are
+// Turns a natural-language question into full-text queries: ICU words, the function words of the
+// question's language (Chinese for CJK words) and question words (resources/stoplists/questions.txt) dropped, a light
+// stem as a prefix (whales → whale*), CJK words as phrases; the OR of the terms plus the pairs of terms that are
 // neighbours in the question (as phrases or NEAR groups), so that passages holding the question's
 // wording rank first under bm25.
 class QuestionQuery

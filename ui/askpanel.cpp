@@ -288,6 +288,8 @@ void AskPanel::showEntry(int index)
                            : tr("Answered by %1 (%n token(s)).", nullptr, r.stats.generatedTokens).arg(r.model));
     if (!e.error.isEmpty() && !r.retrieval.terms.isEmpty() && !r.cancelled)
         status += QLatin1Char(' ') + e.error;
+    if (!r.problem.isEmpty())
+        status += QLatin1Char(' ') + tr("The model did not answer: %1.").arg(r.problem);
     m_status->setText(status);
 }
 
@@ -313,19 +315,19 @@ void AskPanel::activateCitation(int number)
     if (!r || number < 1 || number > int(r->retrieval.passages.size()))
         return;
     const Passage &p = r->retrieval.passages[std::size_t(number - 1)];
-    // The word to mark in the reader: a highlighted term of the cited sentence, else of the passage.
+    // The word to mark in the reader: the first of the question's words in the cited sentence, else in the
+    // passage, else the question's first word.
+    const auto cited = std::find_if(
+        p.sentences.cbegin(), p.sentences.cend(), [&](const auto &s) { return s.id == p.citedSentenceId; });
+    const auto inCited = std::find_if(p.highlights.cbegin(), p.highlights.cend(), [&](const auto &h) {
+        return cited != p.sentences.cend() && h.first >= cited->offset
+            && h.first < cited->offset + (cited->end - cited->start);
+    });
     QString surface = r->retrieval.terms.value(0);
-    for (const auto &[offset, length] : p.highlights) {
-        const auto cited = std::find_if(
-            p.sentences.cbegin(), p.sentences.cend(), [&](const auto &s) { return s.id == p.citedSentenceId; });
-        const bool inCited = cited != p.sentences.cend() && offset >= cited->offset
-            && offset < cited->offset + (cited->end - cited->start);
-        if (inCited || surface.isEmpty() || surface == r->retrieval.terms.value(0)) {
-            surface = p.text.mid(offset, length);
-            if (inCited)
-                break;
-        }
-    }
+    if (inCited != p.highlights.cend())
+        surface = p.text.mid(inCited->first, inCited->second);
+    else if (!p.highlights.empty())
+        surface = p.text.mid(p.highlights.front().first, p.highlights.front().second);
     Q_EMIT citationActivated(p.documentId, p.citedSentenceId, surface);
 }
 

@@ -161,6 +161,8 @@ QJsonObject toJson(const AskResult &r)
         { QStringLiteral("retrieval_ms"), qint64(r.retrieval.elapsedMs) },
         { QStringLiteral("passages"), passages },
         { QStringLiteral("model_used"), r.modelUsed } };
+    if (!r.problem.isEmpty())
+        out.insert(QStringLiteral("problem"), r.problem);
     if (r.modelUsed) {
         out.insert(QStringLiteral("answer"), r.answer);
         out.insert(QStringLiteral("citations"), citations);
@@ -251,7 +253,10 @@ int run(const QStringList &args)
         printCitations(*result, out);
     } else {
         if (model)
-            out << "(no passage to give the model)\n";
+            QTextStream(stderr) << "quire: the model did not answer: "
+                                << (result->problem.isEmpty() ? QStringLiteral("no passage matches the question")
+                                                              : result->problem)
+                                << '\n';
         printPassages(*result, out);
     }
     out.flush();

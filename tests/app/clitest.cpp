@@ -2,6 +2,7 @@
 #include "store/database.h"
 #include "store/library.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -102,6 +103,74 @@ private Q_SLOTS:
         const QJsonObject o = QJsonDocument::fromJson(r.out).object();
         QCOMPARE(o.value(QStringLiteral("code")).toString(), QStringLiteral("not_found"));
         QVERIFY(!o.value(QStringLiteral("error")).toString().isEmpty());
+    }
+
+    void askJson()
+    {
+        QTemporaryDir dir;
+        const QString lib = dir.filePath(QStringLiteral("ask.quire"));
+        std::int64_t id = 0;
+        {
+            auto opened = quire::store::Library::open(lib, quire::store::Library::OpenMode::CreateIfMissing);
+            QVERIFY(opened);
+            quire::store::DocumentRecord record;
+            record.path = QStringLiteral("/archive/lease.txt");
+            record.title = QStringLiteral("Lease");
+            record.type = QStringLiteral("text");
+            record.status = quire::store::DocumentStatus::Ok;
+            quire::store::DocumentContent content;
+            content.text
+                = QStringLiteral("The tenant pays the rent monthly. The landlord signed the lease in May 2019.");
+            content.pages.push_back({ 1, 0, int(content.text.size()), 0, 0, false, {} });
+            content.sentences.push_back({ 0, 0, 1, 0, 33, content.text.left(33) });
+            content.sentences.push_back({ 0, 0, 1, 34, int(content.text.size()), content.text.mid(34) });
+            auto saved = (*opened)->saveDocument(record, content);
+            QVERIFY(saved);
+            id = *saved;
+        }
+        Result r = runQuire(
+            { QStringLiteral("ask"), lib, QStringLiteral("When was the lease signed?"), QStringLiteral("--json") });
+        QCOMPARE(r.exitCode, 0);
+        QJsonObject o = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(o.value(QStringLiteral("model_used")).toBool(), false);
+        const QJsonArray passages = o.value(QStringLiteral("passages")).toArray();
+        QCOMPARE(passages.size(), 1);
+        const QJsonObject first = passages.at(0).toObject();
+        QCOMPARE(first.value(QStringLiteral("document")).toInteger(), id);
+        QCOMPARE(first.value(QStringLiteral("number")).toInt(), 1);
+        QVERIFY(first.value(QStringLiteral("text")).toString().contains(QStringLiteral("signed the lease")));
+        QCOMPARE(first.value(QStringLiteral("sentences")).toArray().size(), 2);
+
+        r = runQuire({ QStringLiteral("ask"),
+            lib,
+            QStringLiteral("When was the lease signed?"),
+            QStringLiteral("--json"),
+            QStringLiteral("--model"),
+            QStringLiteral(QUIRE_SOURCE_DIR "/tests/data/reference/stories260K.gguf"),
+            QStringLiteral("--max-tokens"),
+            QStringLiteral("8"),
+            QStringLiteral("--temp"),
+            QStringLiteral("0"),
+            QStringLiteral("--device"),
+            QStringLiteral("cpu") });
+        QCOMPARE(r.exitCode, 0);
+        o = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(o.value(QStringLiteral("model_used")).toBool(), true);
+        QVERIFY(!o.value(QStringLiteral("answer")).toString().isEmpty());
+        QVERIFY(o.value(QStringLiteral("citations")).isArray());
+        QCOMPARE(o.value(QStringLiteral("prompt_passages")).toInt(), 1);
+
+        r = runQuire({ QStringLiteral("ask"), lib, QStringLiteral("what is it?"), QStringLiteral("--json") });
+        QCOMPARE(r.exitCode, 1);
+        QCOMPARE(
+            QJsonDocument::fromJson(r.out).object().value(QStringLiteral("code")).toString(), QStringLiteral("empty"));
+        QCOMPARE(runQuire({ QStringLiteral("ask"),
+                              lib,
+                              QStringLiteral("rent"),
+                              QStringLiteral("--passages"),
+                              QStringLiteral("0") })
+                     .exitCode,
+            2);
     }
 };
 
