@@ -37,6 +37,9 @@ struct LlamaFigure {
     double faOn;
 };
 constexpr LlamaFigure kLlama[] = {
+    { "small-f32", "pp512", 4745.2, 6276.6 },
+    { "small-f32", "pp2048", 2049.5, 3396.1 },
+    { "small-f32", "tg64", 330.5, 412.7 },
     { "small-f16", "pp512", 3930.2, 4996.6 },
     { "small-f16", "pp2048", 2442.1, 3356.6 },
     { "small-f16", "tg64", 296.3, 375.1 },
@@ -224,7 +227,8 @@ Expected<std::vector<BenchModel>> benchModels(const QStringList &wanted)
         bool large;
         QuantMix mix;
     };
-    for (const Spec &s : { Spec { "small-f16", false, QuantMix::F16 },
+    for (const Spec &s : { Spec { "small-f32", false, QuantMix::F32 },
+             Spec { "small-f16", false, QuantMix::F16 },
              Spec { "small-q8_0", false, QuantMix::Q8_0 },
              Spec { "small-q4_0", false, QuantMix::Q4_0 },
              Spec { "large-f16", true, QuantMix::F16 },
@@ -258,8 +262,8 @@ int run(const QStringList &args)
     parser.addOption(
         { QStringLiteral("threads"), QStringLiteral("Worker threads."), QStringLiteral("N"), QStringLiteral("2") });
     parser.addOption({ QStringLiteral("models"),
-        QStringLiteral(
-            "Comma-separated subset (small-f16, small-q8_0, small-q4_0, large-f16, large-q8_0, large-q4_k_m)."),
+        QStringLiteral("Comma-separated subset (small-f32, small-f16, small-q8_0, small-q4_0, large-f16, large-q8_0, "
+                       "large-q4_k_m)."),
         QStringLiteral("LIST") });
     parser.addOption({ QStringLiteral("tests"),
         QStringLiteral("Comma-separated tests."),

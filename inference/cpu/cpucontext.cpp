@@ -9,6 +9,13 @@
 namespace quire::inference::cpu
 {
 
+namespace
+{
+
+constexpr std::int64_t kSerialAttentionMacs = 1 << 16;
+
+} // namespace
+
 CpuContext::CpuContext(const Model &model,
     std::shared_ptr<ThreadPool> pool,
     const KernelSet &ks,
@@ -280,7 +287,14 @@ void CpuContext::attend(int layer, int n, std::int32_t pos0)
             attendHead(m_ks, m_shape, q, h / ratio, m_blocks, pos0 + t, out, scratch);
         }
     };
-    m_pool->parallelFor(static_cast<std::int64_t>(n) * nHead, 1, body);
+    // A generated token over a short context is a few microseconds of work in all: cheaper on one thread
+    // than a synchronisation of the pool.
+    const std::int64_t items = static_cast<std::int64_t>(n) * nHead;
+    const std::int64_t macs = items * (pos0 + n) * (m_hp.headDimK + m_hp.headDimV);
+    if (macs < kSerialAttentionMacs)
+        body(0, items, 0);
+    else
+        m_pool->parallelFor(items, 1, body);
 }
 
 void CpuContext::feedForward(int layer, int n)
