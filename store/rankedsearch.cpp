@@ -4,6 +4,8 @@
 #include "util/textutil.h"
 
 #include <algorithm>
+#include <limits>
+#include <string>
 
 namespace quire::store
 {
@@ -90,6 +92,48 @@ Expected<void> rankByLength(Database &db, std::vector<Candidate> &list)
     return {};
 }
 
+// The document's date as YYYY-MM-DD (see SearchFilter), NULL when it has none.
+constexpr const char *DocumentDate = "substr(coalesce(nullif(d.created, ''), nullif(d.modified, ''), "
+                                     "CASE WHEN d.mtime > 0 THEN date(d.mtime, 'unixepoch') END), 1, 10)";
+
+// A candidate query: the matching sentence ids of the sentence id range ?2 .. ?3 (one document or all),
+// with their bm25 when `scored`. Type and date filters (?5, ?6, ?7) join the documents, so that the
+// candidateLimit matches counted are matches of the filtered documents.
+std::string candidateSql(const SearchFilter &filter, bool scored, bool limited)
+{
+    const bool join = !filter.type.isEmpty() || filter.hasDateRange();
+    std::string sql = scored ? "SELECT sentences_fts.rowid, bm25(sentences_fts) FROM sentences_fts"
+                             : "SELECT sentences_fts.rowid FROM sentences_fts";
+    if (join)
+        sql += " JOIN sentences s ON s.id = sentences_fts.rowid JOIN documents d ON d.id = s.document_id";
+    sql += " WHERE sentences_fts MATCH ?1 AND sentences_fts.rowid BETWEEN ?2 AND ?3";
+    if (join)
+        sql += std::string(" AND (coalesce(?5, '') = '' OR d.type = ?5) AND (?6 IS NULL OR ") + DocumentDate
+            + " >= ?6) AND (?7 IS NULL OR " + DocumentDate + " <= ?7)";
+    if (limited)
+        sql += " LIMIT ?4";
+    return sql;
+}
+
+Expected<Statement> prepareCandidates(Database &db,
+    const QString &fts,
+    const SearchFilter &filter,
+    std::pair<std::int64_t, std::int64_t> range,
+    int limit)
+{
+    auto st = db.prepare(candidateSql(filter, limit == 0, limit > 0).c_str());
+    if (!st)
+        return st;
+    st->bind(1, fts).bind(2, range.first).bind(3, range.second);
+    if (limit > 0)
+        st->bind(4, limit);
+    if (!filter.type.isEmpty() || filter.hasDateRange()) {
+        auto day = [](const QDate &d) { return d.isValid() ? std::optional(d.toString(Qt::ISODate)) : std::nullopt; };
+        st->bind(5, filter.type).bind(6, day(filter.from)).bind(7, day(filter.to));
+    }
+    return st;
+}
+
 // Phase one. bm25() computes each term's document frequency by walking the term's whole doclist, so for a
 // term in millions of sentences it costs seconds however few rows are asked for. Matches are therefore
 // first counted up to candidateLimit straight from the index (cheap); under the limit they are ranked by
@@ -98,23 +142,19 @@ Expected<void> rankByLength(Database &db, std::vector<Candidate> &list)
 Expected<std::vector<Candidate>> candidates(
     Database &db, const QString &fts, const RankedSearchOptions &options, bool *truncated)
 {
-    std::int64_t low = 0;
-    std::int64_t high = std::numeric_limits<std::int64_t>::max();
-    if (options.documentId) {
-        auto range = sentenceRange(db, *options.documentId);
-        if (!range)
-            return std::unexpected(range.error());
-        std::tie(low, high) = *range;
+    std::pair<std::int64_t, std::int64_t> range { 0, std::numeric_limits<std::int64_t>::max() };
+    if (options.filter.documentId) {
+        auto found = sentenceRange(db, *options.filter.documentId);
+        if (!found)
+            return std::unexpected(found.error());
+        range = *found;
     }
     const int limit = options.candidateLimit;
     *truncated = false;
     if (limit > 0) {
-        auto ids
-            = db.prepare("SELECT rowid FROM sentences_fts WHERE sentences_fts MATCH ?1 AND rowid BETWEEN ?2 AND ?3 "
-                         "LIMIT ?4");
+        auto ids = prepareCandidates(db, fts, options.filter, range, limit + 1);
         if (!ids)
             return std::unexpected(ids.error());
-        ids->bind(1, fts).bind(2, low).bind(3, high).bind(4, limit + 1);
         auto list = runCandidates(*ids, false);
         if (!list)
             return list;
@@ -126,11 +166,9 @@ Expected<std::vector<Candidate>> candidates(
             return list;
         }
     }
-    auto st = db.prepare("SELECT rowid, bm25(sentences_fts) FROM sentences_fts WHERE sentences_fts MATCH ?1 "
-                         "AND rowid BETWEEN ?2 AND ?3");
+    auto st = prepareCandidates(db, fts, options.filter, range, 0);
     if (!st)
         return std::unexpected(st.error());
-    st->bind(1, fts).bind(2, low).bind(3, high);
     return runCandidates(*st, true);
 }
 
@@ -142,8 +180,9 @@ Expected<bool> fillHit(
     auto found = row.step();
     if (!found)
         return std::unexpected(found.error());
-    const bool keep = *found && (!options.documentId || row.int64(1) == *options.documentId)
-        && (options.type.isEmpty() || row.text(7) == options.type)
+    const SearchFilter &filter = options.filter;
+    const bool keep = *found && (!filter.documentId || row.int64(1) == *filter.documentId)
+        && (filter.type.isEmpty() || row.text(7) == filter.type)
         && (options.includeDuplicates || row.text(8) != QLatin1String("duplicate"));
     if (keep) {
         hit.sentenceId = row.int64(0);
@@ -160,6 +199,24 @@ Expected<bool> fillHit(
 }
 
 } // namespace
+
+QDate SearchFilter::parseBound(const QString &text, bool last)
+{
+    const QStringList parts = text.trimmed().split(QLatin1Char('-'));
+    if (parts.size() > 3 || parts.at(0).size() != 4)
+        return {};
+    int numbers[3] = { 0, 1, 1 };
+    for (qsizetype i = 0; i < parts.size(); ++i) {
+        bool ok = false;
+        numbers[i] = parts.at(i).toInt(&ok);
+        if (!ok || parts.at(i).isEmpty() || !parts.at(i).at(0).isDigit())
+            return {};
+    }
+    const QDate date(numbers[0], numbers[1], numbers[2]);
+    if (!date.isValid() || !last || parts.size() == 3)
+        return date;
+    return parts.size() == 1 ? QDate(numbers[0], 12, 31) : QDate(numbers[0], numbers[1], date.daysInMonth());
+}
 
 Expected<RankedSearchResult> rankedSearch(Library &library, const QString &query, const RankedSearchOptions &options)
 {

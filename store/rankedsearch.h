@@ -2,14 +2,30 @@
 
 #include "store/library.h"
 
+#include <QDate>
+
 namespace quire::store
 {
+
+// Which documents a search looks in; an empty field does not filter.
+struct SearchFilter {
+    std::optional<std::int64_t> documentId;
+    QString type; // documents.type: pdf, text, html, eml, epub ...
+    // The document's date (created, else modified, else the file's time), inclusive. Documents without
+    // any date are left out when a bound is set.
+    QDate from;
+    QDate to;
+
+    bool hasDateRange() const { return from.isValid() || to.isValid(); }
+    // A bound as people type it: "2021", "2021-03" or "2021-03-15" is the first day of that year, month or
+    // the day itself, or with `last` its last day. Invalid for anything else.
+    static QDate parseBound(const QString &text, bool last);
+};
 
 struct RankedSearchOptions {
     int limit = 20;
     int offset = 0;
-    std::optional<std::int64_t> documentId;
-    QString type;
+    SearchFilter filter;
     bool includeDuplicates = false; // documents with status duplicate (their original is found anyway)
     // Queries with more matches than this are not ranked by bm25 (whose cost grows with the number of
     // matches, seconds for a term in millions of sentences) but the first candidateLimit matches, in index

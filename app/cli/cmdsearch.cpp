@@ -52,9 +52,17 @@ int run(const QStringList &arguments)
     parser.addPositionalArgument(QStringLiteral("LIB"), QStringLiteral("The library file."));
     parser.addPositionalArgument(QStringLiteral("QUERY"), QStringLiteral("What to look for."));
     parser.addOption({ QStringLiteral("limit"), QStringLiteral("Results to show (default 20)."), "N", "20" });
-    parser.addOption({ QStringLiteral("doc"), QStringLiteral("Only in this document (its id)."), "ID" });
-    parser.addOption(
-        { QStringLiteral("type"), QStringLiteral("Only documents of this type (pdf, text, eml ...)."), "T" });
+    parser.addOption({ { QStringLiteral("document"), QStringLiteral("doc") },
+        QStringLiteral("Only in this document (its id, see 'quire info')."),
+        "ID" });
+    parser.addOption({ QStringLiteral("type"),
+        QStringLiteral("Only documents of this type (pdf, text, html, eml, epub ...)."),
+        "T" });
+    parser.addOption({ QStringLiteral("from"),
+        QStringLiteral("Only documents dated on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD; the document's "
+                       "creation date, else its modification date, else the file's)."),
+        "DATE" });
+    parser.addOption({ QStringLiteral("to"), QStringLiteral("Only documents dated on or before DATE."), "DATE" });
     parser.addOption({ QStringLiteral("all"), QStringLiteral("Include exact duplicates and rank every match.") });
     cli::Context ctx;
     int code = 0;
@@ -66,12 +74,25 @@ int run(const QStringList &arguments)
     options.limit = parser.value(QStringLiteral("limit")).toInt(&ok);
     if (!ok || options.limit <= 0)
         return ctx.fail(cli::ExitUsage, QStringLiteral("--limit needs a positive number"));
-    if (parser.isSet(QStringLiteral("doc"))) {
-        options.documentId = parser.value(QStringLiteral("doc")).toLongLong(&ok);
+    if (parser.isSet(QStringLiteral("document"))) {
+        options.filter.documentId = parser.value(QStringLiteral("document")).toLongLong(&ok);
         if (!ok)
-            return ctx.fail(cli::ExitUsage, QStringLiteral("--doc needs a document id (see 'quire info')"));
+            return ctx.fail(cli::ExitUsage, QStringLiteral("--document needs a document id (see 'quire info')"));
     }
-    options.type = parser.value(QStringLiteral("type"));
+    options.filter.type = parser.value(QStringLiteral("type"));
+    for (const auto &[name, last] :
+        { std::pair(QStringLiteral("from"), false), std::pair(QStringLiteral("to"), true) }) {
+        if (!parser.isSet(name))
+            continue;
+        const QDate date = store::SearchFilter::parseBound(parser.value(name), last);
+        if (!date.isValid())
+            return ctx.fail(cli::ExitUsage,
+                QStringLiteral("--%1 needs a date as YYYY, YYYY-MM or YYYY-MM-DD, not '%2'")
+                    .arg(name, parser.value(name)));
+        (last ? options.filter.to : options.filter.from) = date;
+    }
+    if (options.filter.from.isValid() && options.filter.to.isValid() && options.filter.from > options.filter.to)
+        return ctx.fail(cli::ExitUsage, QStringLiteral("--from is after --to: nothing can match"));
     if (parser.isSet(QStringLiteral("all"))) {
         options.includeDuplicates = true;
         options.candidateLimit = 0;
