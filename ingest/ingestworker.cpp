@@ -4,6 +4,7 @@
 #include "documentreader.h"
 #include "minhash.h"
 #include "segmenter.h"
+#include "workermemorylimit.h"
 
 #include <QCryptographicHash>
 #include <QFile>
@@ -11,11 +12,13 @@
 #include <QtEndian>
 #include <cerrno>
 #include <csignal>
+#include <cstdlib>
 #include <map>
 #include <memory>
 #include <sys/prctl.h>
 #include <thread>
 #include <unistd.h>
+#include <vector>
 
 namespace quire::ingest
 {
@@ -72,13 +75,39 @@ std::optional<QByteArray> readFrame(int fd)
     return payload;
 }
 
-// QUIRE_INGEST_FAULT="crash:a.txt,hang:b.pdf": test hooks for crash and timeout isolation.
+// Takes address space in 64 MB blocks until refused (at most 1 TB, so that a missing limit ends the test
+// rather than the machine): as a C++ reader would (std::bad_alloc), or as a C library that aborts. Never
+// refused (no limit): the blocks are given back and the document is read.
+void hogMemory(bool abortWhenRefused)
+{
+    struct Blocks {
+        std::vector<void *> list;
+        bool c = false;
+        ~Blocks()
+        {
+            for (void *block : list)
+                c ? std::free(block) : ::operator delete(block);
+        }
+    } blocks;
+    blocks.c = abortWhenRefused;
+    blocks.list.reserve(1 << 14);
+    for (int i = 0; i < (1 << 14); ++i) {
+        void *block = abortWhenRefused ? std::malloc(64 << 20) : ::operator new(64 << 20);
+        if (!block)
+            std::abort();
+        blocks.list.push_back(block);
+    }
+}
+
+// QUIRE_INGEST_FAULT="crash:a.txt,hang:b.pdf": test hooks for crash, timeout and memory limit isolation.
 void injectFault(const QString &name)
 {
     static const QStringList faults = qEnvironmentVariable("QUIRE_INGEST_FAULT").split(QLatin1Char(','));
     for (const QString &fault : faults) {
         if (fault == QStringLiteral("crash:") + name)
             std::raise(SIGSEGV);
+        if (fault == QStringLiteral("hog:") + name || fault == QStringLiteral("hog-abort:") + name)
+            hogMemory(fault.startsWith(QStringLiteral("hog-abort:")));
         if (fault == QStringLiteral("hang:") + name) {
             for (;;)
                 std::this_thread::sleep_for(std::chrono::hours(1));
@@ -143,17 +172,24 @@ void fillFromDocument(ParsedDocument &document, int maxSentenceLength, WorkResul
     Segmenter &segmenter = segmenterFor(document.language);
     segmenter.setMaxSentenceLength(maxSentenceLength);
     result.content = buildContent(document, segmenter);
-    if (auto signature = MinHash::of(result.content.text))
-        result.minhash = MinHash::toBytes(*signature);
     result.children = std::move(document.children);
     result.status = store::DocumentStatus::Ok;
+    result.firstPage = document.firstPage;
+    result.totalPages = document.totalPages;
+    if (document.totalPages > int(document.pages.size())) {
+        // A part: the pipeline puts the parts together, then signs and judges the whole.
+        const int lastStart = result.content.pages.empty() ? 0 : result.content.pages.back().start;
+        for (store::WordBox w : document.nextPageWords)
+            result.nextPageWords.push_back({ w.start + lastStart, w.end + lastStart, w.x0, w.y0, w.x1, w.y1 });
+        return;
+    }
+    if (auto signature = MinHash::of(result.content.text))
+        result.minhash = MinHash::toBytes(*signature);
     if (isBlank(result.content) && result.children.empty()) {
         const bool scanned = std::any_of(
             document.pages.cbegin(), document.pages.cend(), [](const ParsedPage &p) { return p.lowTextYield; });
         result.status = store::DocumentStatus::Empty;
-        result.error = scanned ? QStringLiteral("no text found: the pages look scanned and OCR was not possible "
-                                                "(install tesseract-ocr, or check --no-ocr)")
-                               : QStringLiteral("no text found");
+        result.error = emptyReason(scanned);
     }
 }
 
@@ -193,8 +229,8 @@ WorkResult processRequest(const WorkRequest &request, const std::function<void(c
         return result;
     }
     const QString name = request.path.isEmpty() ? request.name : QFileInfo(request.path).fileName();
-    injectFault(name);
     try {
+        injectFault(name);
         auto document = request.path.isEmpty() ? readData(request.data, request.name, request.options)
                                                : readFile(request.path, request.options);
         if (!document) {
@@ -205,7 +241,7 @@ WorkResult processRequest(const WorkRequest &request, const std::function<void(c
         fillFromDocument(*document, request.maxSentenceLength, result);
     } catch (const std::bad_alloc &) {
         result = WorkResult { request.id, false, result.contentHash, result.size, store::DocumentStatus::TooLarge };
-        result.error = QStringLiteral("%1 needs more memory than is available").arg(name);
+        result.error = outOfMemoryReason(name, WorkerMemoryLimit::bytes());
     } catch (const std::exception &e) {
         result = WorkResult { request.id, false, result.contentHash, result.size, store::DocumentStatus::Error };
         result.error = QStringLiteral("the reader failed on %1: %2").arg(name, QString::fromLocal8Bit(e.what()));
@@ -213,7 +249,21 @@ WorkResult processRequest(const WorkRequest &request, const std::function<void(c
     return result;
 }
 
-int runIngestWorker(int inFd, int outFd)
+QString emptyReason(bool scanned)
+{
+    return scanned ? QStringLiteral("no text found: the pages look scanned and OCR was not possible "
+                                    "(install tesseract-ocr, or check --no-ocr)")
+                   : QStringLiteral("no text found");
+}
+
+QString outOfMemoryReason(const QString &name, qint64 limit)
+{
+    return limit > 0
+        ? QStringLiteral("out of memory: %1 needs more than the %2 an ingest worker may use").arg(name, sizeText(limit))
+        : QStringLiteral("out of memory: %1 needs more memory than is available").arg(name);
+}
+
+int runIngestWorker(int inFd, int outFd, qint64 memoryLimit)
 {
     // A worker must not outlive the pipeline (a hung reader would otherwise linger after kill -9).
     prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -222,6 +272,8 @@ int runIngestWorker(int inFd, int outFd)
     // Stopping is the pipeline's decision: it lets the document in flight finish.
     std::signal(SIGINT, SIG_IGN);
     std::signal(SIGTERM, SIG_IGN);
+    if (!WorkerMemoryLimit::apply(memoryLimit, outFd))
+        return 4;
     for (;;) {
         const auto payload = readFrame(inFd);
         if (!payload)
@@ -230,8 +282,10 @@ int runIngestWorker(int inFd, int outFd)
         if (!request)
             return 2;
         bool written = true;
+        WorkerMemoryLimit::beginRequest(request->id);
         const WorkResult result
             = processRequest(*request, [&](const WorkHashed &hashed) { written = writeFrame(outFd, encode(hashed)); });
+        WorkerMemoryLimit::endRequest();
         if (!written || !writeFrame(outFd, encode(result)))
             return 3;
     }

@@ -1,6 +1,8 @@
 #include "pipeline.h"
 
+#include "documentparts.h"
 #include "documentreader.h"
+#include "ingestworker.h"
 #include "pipelinequeue.h"
 #include "store/ingeststore.h"
 #include "workerprocess.h"
@@ -25,6 +27,7 @@ struct Slot {
     std::optional<Task> task;
     QElapsedTimer timer;
     WorkHashed hashed;
+    bool outOfMemory = false; // the worker said an allocation was refused
 };
 
 } // namespace
@@ -40,6 +43,7 @@ struct Pipeline::Impl {
     TaskQueue queue;
     std::vector<Slot> workers;
     QString workerProgram;
+    std::unordered_map<quint64, DocumentParts> parts; // documents read in parts, by task id
 
     Impl(store::Library &l, PipelineOptions o)
         : library(l)
@@ -49,6 +53,7 @@ struct Pipeline::Impl {
 
     bool cancelled() const { return cancel && cancel->isCancelled(); }
     Expected<void> loop();
+    void split(Task &task);
     Expected<void> dispatch(Slot &slot);
     Expected<void> service(Slot &slot, short events);
     Expected<void> checkTimeout(Slot &slot);
@@ -103,6 +108,7 @@ Expected<PipelineReport> Pipeline::run()
     const int jobs = d->options.jobs > 0 ? d->options.jobs : std::max(1, QThread::idealThreadCount());
     d->workers.clear();
     d->workers.resize(static_cast<std::size_t>(jobs));
+    d->parts.clear();
 
     const Expansion expansion = expandPaths(d->options.paths, d->library.path());
     for (const DocumentOutcome &missing : expansion.missing)
@@ -197,10 +203,30 @@ Expected<bool> Pipeline::Impl::isSkippable(const store::DocumentRecord &existing
     return false;
 }
 
+// The last file, when it is a PDF large enough, is read by all the workers, one page range each (the worker
+// leaves a part empty when the document has too few pages for it): one process per file would leave the
+// other cores idle at the end of a run, and for the whole run when one book is ingested.
+void Pipeline::Impl::split(Task &task)
+{
+    constexpr qint64 MinSplitBytes = 256 << 10;
+    if (workers.size() < 2 || task.parts > 1 || task.filePath.isEmpty() || !queue.empty())
+        return;
+    if (QFileInfo(task.filePath).size() < MinSplitBytes || detectFileType(task.filePath) != QLatin1String("pdf"))
+        return;
+    task.parts = static_cast<int>(workers.size());
+    for (int part = task.parts - 1; part >= 1; --part) {
+        Task other = task;
+        other.part = part;
+        queue.pushFront(std::move(other));
+    }
+    parts.insert_or_assign(task.id, DocumentParts(task.parts));
+}
+
 // Takes the next task off the queue and sends it to the slot's worker (starting one if needed).
 Expected<void> Pipeline::Impl::dispatch(Slot &slot)
 {
     Task task = queue.take();
+    split(task);
     auto existing = library.documentByPath(task.path);
     if (!existing)
         return std::unexpected(existing.error());
@@ -215,6 +241,10 @@ Expected<void> Pipeline::Impl::dispatch(Slot &slot)
     // The last documents may use the cores that idle workers leave (PDF pages in parallel).
     const auto busy = std::count_if(workers.begin(), workers.end(), [](const Slot &s) { return s.task.has_value(); });
     request.options.threads = queue.empty() ? std::max(1, QThread::idealThreadCount() - static_cast<int>(busy)) : 1;
+    request.options.part = task.part;
+    request.options.parts = task.parts;
+    if (task.parts > 1)
+        request.options.threads = 1;
     request.maxSentenceLength = options.maxSentenceLength;
     if (*existing && !(*existing)->contentHash.isEmpty()) {
         auto skippable = isSkippable(**existing);
@@ -225,7 +255,10 @@ Expected<void> Pipeline::Impl::dispatch(Slot &slot)
     }
     for (int attempt = 0; attempt < 2; ++attempt) {
         if (!slot.process) {
-            auto process = WorkerProcess::start(workerProgram, options.workerArguments);
+            QStringList arguments = options.workerArguments;
+            if (options.workerMemoryLimit > 0)
+                arguments << QStringLiteral("--memory-limit") << QString::number(options.workerMemoryLimit);
+            auto process = WorkerProcess::start(workerProgram, arguments);
             if (!process)
                 return std::unexpected(process.error());
             slot.process = std::move(*process);
@@ -238,6 +271,7 @@ Expected<void> Pipeline::Impl::dispatch(Slot &slot)
         return fail(Error::Code::Internal, "the ingest workers keep dying before they read a request");
     slot.task = std::move(task);
     slot.hashed = {};
+    slot.outOfMemory = false;
     slot.timer.start();
     return {};
 }
@@ -250,6 +284,11 @@ Expected<void> Pipeline::Impl::service(Slot &slot, short events)
         if (kind == FrameKind::Hashed) {
             if (auto hashed = decodeHashed(payload))
                 slot.hashed = *hashed;
+            continue;
+        }
+        if (kind == FrameKind::OutOfMemory) {
+            const auto id = decodeOutOfMemory(payload);
+            slot.outOfMemory = slot.outOfMemory || (id && slot.task && *id == slot.task->id);
             continue;
         }
         auto result = kind == FrameKind::Result ? decodeResult(payload) : std::nullopt;
@@ -266,6 +305,11 @@ Expected<void> Pipeline::Impl::service(Slot &slot, short events)
             return {};
         }
         const QString how = slot.process->reap();
+        if (slot.outOfMemory) // a library that aborts (or crashes) when an allocation is refused
+            return failSlot(slot,
+                store::DocumentStatus::TooLarge,
+                outOfMemoryReason(slot.task->name.isEmpty() ? QFileInfo(slot.task->path).fileName() : slot.task->name,
+                    options.workerMemoryLimit));
         return failSlot(slot, store::DocumentStatus::Error, QStringLiteral("the reader ") + how);
     }
     return checkTimeout(slot);
@@ -297,6 +341,15 @@ Expected<void> Pipeline::Impl::failSlot(Slot &slot, store::DocumentStatus status
 
 Expected<void> Pipeline::Impl::handleResult(Task task, WorkResult result)
 {
+    if (task.parts > 1) {
+        auto group = parts.find(task.id);
+        if (group == parts.end())
+            return fail(Error::Code::Internal, "a part of a document came back twice");
+        if (!group->second.add(task.part, std::move(result)))
+            return {}; // the other parts are still being read
+        result = group->second.assemble();
+        parts.erase(group);
+    }
     progress->update(queue.finishedTopLevel(), task.path.toStdString());
     if (result.unchanged) {
         DocumentOutcome outcome { task.path, task.existingId, DocumentOutcome::Action::Unchanged };

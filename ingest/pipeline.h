@@ -21,6 +21,7 @@ struct PipelineOptions {
     ReadOptions read; // password, OCR, size limits
     int jobs = 0; // worker processes; 0: one per core
     int timeoutSeconds = 60; // per document, in its worker
+    qint64 workerMemoryLimit = 4LL << 30; // address space of each worker process, in bytes; 0: no limit
     int maxSentenceLength = 1000;
     bool dedupe = true; // recompute duplicates, near duplicates and threads at the end
     // The program run as a worker and its arguments. Default: `quire ingest-worker`, `quire` being looked

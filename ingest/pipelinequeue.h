@@ -24,6 +24,8 @@ struct Task {
     quint64 container = 0; // task id of the container this document is in; 0 at the top level
     int depth = 0; // containers above this document
     std::int64_t existingId = 0; // the stored document with this path, if any
+    int part = 0; // a large PDF is read in `parts` page ranges by several workers (same id)
+    int parts = 1;
 };
 
 struct Expansion {
@@ -46,6 +48,8 @@ public:
     void reset(std::vector<Task> files);
     bool empty() const { return m_queue.empty(); }
     Task take();
+    // Queues a task ahead of the others (the other parts of a document being read).
+    void pushFront(Task task) { m_queue.push_front(std::move(task)); }
 
     // Queues a container's children ahead of other work, so that containers complete early. Children with
     // the same name get a suffix (" (2)") so that none overwrites another.

@@ -16,12 +16,20 @@ constexpr QDataStream::Version StreamVersion = QDataStream::Qt_6_4;
 QDataStream &operator<<(QDataStream &out, const ReadOptions &o)
 {
     return out << o.password << o.ocr << o.maxBytes << o.maxExpandedBytes << o.maxCompressionRatio
-               << qint32(o.maxMembers) << qint32(o.depth) << qint32(o.maxDepth) << qint32(o.threads);
+               << qint32(o.maxMembers) << qint32(o.depth) << qint32(o.maxDepth) << qint32(o.threads) << qint32(o.part)
+               << qint32(o.parts);
 }
 QDataStream &operator>>(QDataStream &in, ReadOptions &o)
 {
     return in >> o.password >> o.ocr >> o.maxBytes >> o.maxExpandedBytes >> o.maxCompressionRatio >> o.maxMembers
-        >> o.depth >> o.maxDepth >> o.threads;
+        >> o.depth >> o.maxDepth >> o.threads >> o.part >> o.parts;
+}
+
+void writeWords(QDataStream &out, const std::vector<store::WordBox> &words)
+{
+    out << quint32(words.size());
+    for (const store::WordBox &w : words)
+        out << w.start << w.end << w.x0 << w.y0 << w.x1 << w.y1;
 }
 
 void writeContent(QDataStream &out, const store::DocumentContent &c)
@@ -29,9 +37,7 @@ void writeContent(QDataStream &out, const store::DocumentContent &c)
     out << c.text << quint32(c.pages.size());
     for (const store::PageRecord &p : c.pages) {
         out << qint32(p.page) << qint32(p.start) << qint32(p.end) << p.width << p.height << p.ocr;
-        out << quint32(p.words.size());
-        for (const store::WordBox &w : p.words)
-            out << w.start << w.end << w.x0 << w.y0 << w.x1 << w.y1;
+        writeWords(out, p.words);
     }
     out << quint32(c.sections.size());
     for (const store::SectionRecord &s : c.sections)
@@ -47,6 +53,18 @@ bool plausible(const QDataStream &in, quint32 count, int bytesPerItem)
     return in.status() == QDataStream::Ok && qint64(count) * bytesPerItem <= in.device()->bytesAvailable();
 }
 
+bool readWords(QDataStream &in, std::vector<store::WordBox> &words)
+{
+    quint32 count = 0;
+    in >> count;
+    if (!plausible(in, count, 24))
+        return false;
+    words.resize(count);
+    for (store::WordBox &w : words)
+        in >> w.start >> w.end >> w.x0 >> w.y0 >> w.x1 >> w.y1;
+    return true;
+}
+
 bool readContent(QDataStream &in, store::DocumentContent &c)
 {
     quint32 n = 0;
@@ -55,13 +73,9 @@ bool readContent(QDataStream &in, store::DocumentContent &c)
         return false;
     c.pages.resize(n);
     for (store::PageRecord &p : c.pages) {
-        quint32 words = 0;
-        in >> p.page >> p.start >> p.end >> p.width >> p.height >> p.ocr >> words;
-        if (!plausible(in, words, 24))
+        in >> p.page >> p.start >> p.end >> p.width >> p.height >> p.ocr;
+        if (!readWords(in, p.words))
             return false;
-        p.words.resize(words);
-        for (store::WordBox &w : p.words)
-            in >> w.start >> w.end >> w.x0 >> w.y0 >> w.x1 >> w.y1;
     }
     in >> n;
     if (!plausible(in, n, 20))
@@ -131,6 +145,8 @@ QByteArray encode(const WorkResult &r)
         out << r.minhash << quint32(r.children.size());
         for (const ChildDocument &c : r.children)
             out << c.name << c.data << c.mimeType;
+        out << qint32(r.firstPage) << qint32(r.totalPages);
+        writeWords(out, r.nextPageWords);
     });
 }
 
@@ -139,7 +155,7 @@ std::optional<FrameKind> frameKind(const QByteArray &payload)
     if (payload.isEmpty())
         return std::nullopt;
     const auto k = static_cast<quint8>(payload.at(0));
-    if (k < 1 || k > 3)
+    if (k < 1 || k > 4)
         return std::nullopt;
     return static_cast<FrameKind>(k);
 }
@@ -182,6 +198,20 @@ std::optional<WorkResult> decodeResult(const QByteArray &bytes)
         r.children.resize(children);
         for (ChildDocument &c : r.children)
             in >> c.name >> c.data >> c.mimeType;
+        in >> r.firstPage >> r.totalPages;
+        return readWords(in, r.nextPageWords);
+    });
+}
+
+QByteArray outOfMemoryFrame(quint64 id)
+{
+    return frame(payload(FrameKind::OutOfMemory, [&](QDataStream &out) { out << id; }));
+}
+
+std::optional<quint64> decodeOutOfMemory(const QByteArray &bytes)
+{
+    return decodePayload<quint64>(bytes, FrameKind::OutOfMemory, [](QDataStream &in, quint64 &id) {
+        in >> id;
         return true;
     });
 }

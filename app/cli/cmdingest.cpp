@@ -90,6 +90,11 @@ int run(const QStringList &arguments)
     parser.addOption({ QStringLiteral("no-ocr"), QStringLiteral("Do not OCR pages without text.") });
     parser.addOption(
         { QStringLiteral("timeout"), QStringLiteral("Seconds allowed per document (default 60)."), "S", "60" });
+    parser.addOption({ QStringLiteral("worker-memory"),
+        QStringLiteral("Memory each worker process may use, in MB (default 4096; 0: no limit). A file that needs "
+                       "more ends as too_large."),
+        "MB",
+        "4096" });
     cli::Context ctx;
     int code = 0;
     if (!ctx.parse(parser, arguments, 2, &code))
@@ -103,6 +108,10 @@ int run(const QStringList &arguments)
     options.timeoutSeconds = parser.value(QStringLiteral("timeout")).toInt(&ok);
     if (!ok || options.timeoutSeconds <= 0)
         return ctx.fail(cli::ExitUsage, QStringLiteral("--timeout needs a number of seconds"));
+    const qint64 workerMb = parser.value(QStringLiteral("worker-memory")).toLongLong(&ok);
+    if (!ok || workerMb < 0)
+        return ctx.fail(cli::ExitUsage, QStringLiteral("--worker-memory needs a number of megabytes"));
+    options.workerMemoryLimit = workerMb << 20;
     if (parser.isSet(QStringLiteral("jobs"))) {
         options.jobs = parser.value(QStringLiteral("jobs")).toInt(&ok);
         if (!ok || options.jobs <= 0)

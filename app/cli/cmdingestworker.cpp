@@ -7,9 +7,18 @@
 namespace
 {
 
-int run(const QStringList &)
+// [--memory-limit BYTES]
+int run(const QStringList &arguments)
 {
-    return quire::ingest::runIngestWorker(STDIN_FILENO, STDOUT_FILENO);
+    qint64 memoryLimit = 0;
+    const qsizetype at = arguments.indexOf(QStringLiteral("--memory-limit"));
+    if (at >= 0) {
+        bool ok = false;
+        memoryLimit = arguments.value(at + 1).toLongLong(&ok);
+        if (!ok || memoryLimit < 0)
+            return quire::cli::ExitUsage;
+    }
+    return quire::ingest::runIngestWorker(STDIN_FILENO, STDOUT_FILENO, memoryLimit);
 }
 
 const bool registered = quire::cli::registerCommand(

@@ -57,12 +57,22 @@ class PipelineTest : public QObject
     {
         options.paths = paths;
         options.workerProgram = QStringLiteral(QUIRE_BINARY);
-        options.jobs = 2;
+        if (options.jobs == 0)
+            options.jobs = 2;
         Pipeline pipeline(*m_library, options);
         auto report = pipeline.run();
         if (!report)
             qFatal("pipeline failed: %s", report.error().message.c_str());
         return *report;
+    }
+
+    // With QUIRE_INGEST_FAULT set for the workers (see ingestworker.h).
+    PipelineReport ingestWithFaults(const QStringList &paths, const QByteArray &faults, const PipelineOptions &options)
+    {
+        qputenv("QUIRE_INGEST_FAULT", faults);
+        const PipelineReport r = ingest(paths, options);
+        qunsetenv("QUIRE_INGEST_FAULT");
+        return r;
     }
 
     store::DocumentRecord document(const QString &path)
@@ -209,11 +219,9 @@ private Q_SLOTS:
         writeFile(path("in/crash.txt"), text("crash"));
         writeFile(path("in/hang.txt"), text("hang"));
         writeFile(path("in/z.txt"), text("zulu"));
-        qputenv("QUIRE_INGEST_FAULT", "crash:crash.txt,hang:hang.txt");
         PipelineOptions options;
         options.timeoutSeconds = 2;
-        const PipelineReport r = ingest({ path("in") }, options);
-        qunsetenv("QUIRE_INGEST_FAULT");
+        const PipelineReport r = ingestWithFaults({ path("in") }, "crash:crash.txt,hang:hang.txt", options);
         QCOMPARE(r.added, 2);
         QCOMPARE(r.failed, 2);
         const auto crashed = document(path("in/crash.txt"));
@@ -228,6 +236,88 @@ private Q_SLOTS:
         const PipelineReport again = ingest({ path("in") });
         QCOMPARE(again.replaced, 2);
         QCOMPARE(again.unchanged, 2);
+    }
+
+    void workerMemoryLimit_data()
+    {
+        QTest::addColumn<QString>("fault");
+        QTest::newRow("C++ allocation refused") << "hog";
+        QTest::newRow("C library aborts") << "hog-abort";
+    }
+
+    void workerMemoryLimit()
+    {
+        QFETCH(QString, fault);
+        writeFile(path("in/a.txt"), text("alpha"));
+        writeFile(path("in/hog.txt"), text("hog"));
+        writeFile(path("in/z.txt"), text("zulu"));
+        PipelineOptions options;
+        options.workerMemoryLimit = 1LL << 30;
+        const PipelineReport r
+            = ingestWithFaults({ path("in") }, (fault + QStringLiteral(":hog.txt")).toUtf8(), options);
+        QCOMPARE(r.added, 2);
+        QCOMPARE(r.failed, 1);
+        const auto hog = document(path("in/hog.txt"));
+        QCOMPARE(hog.status, DocumentStatus::TooLarge);
+        QVERIFY2(hog.error.startsWith(QLatin1String("out of memory: hog.txt needs more than the 1.0 GB")),
+            qPrintable(hog.error));
+        QCOMPARE(hog.contentHash.size(), 64);
+        QCOMPARE(document(path("in/a.txt")).status, DocumentStatus::Ok);
+        QCOMPARE(document(path("in/z.txt")).status, DocumentStatus::Ok);
+    }
+
+    void splitsALargePdfAcrossWorkers()
+    {
+        // Read by two workers, one page range each, the book is stored as one worker reads it.
+        const QString pdf = QDir::cleanPath(QStringLiteral(QUIRE_SHARED_DIR "/corpus/pdfs/text/freeculture.pdf"));
+        if (!QFile::exists(pdf))
+            QSKIP("../shared/corpus is absent");
+        PipelineOptions options;
+        options.read.ocr = false;
+        options.jobs = 1;
+        ingest({ pdf }, options);
+        const auto single = document(pdf);
+        const QString singleText = *m_library->documentText(single.id);
+        const auto singlePages = *m_library->pages(single.id, true);
+        const auto singleSentences = *m_library->sentences(single.id);
+        const auto singleSections = *m_library->sections(single.id);
+        auto lib = store::Library::openInMemory();
+        QVERIFY(lib);
+        m_library = std::move(*lib);
+        options.jobs = 2;
+        const PipelineReport r = ingest({ pdf }, options);
+        QCOMPARE(r.added, 1);
+        QCOMPARE(r.pages, 352);
+        const auto split = document(pdf);
+        QCOMPARE(split.status, DocumentStatus::Ok);
+        QCOMPARE(split.pageCount, 352);
+        QCOMPARE(split.title, single.title);
+        QCOMPARE(split.metadata, single.metadata);
+        // A hyphen at a line end is kept when the document writes the word with one elsewhere: each worker
+        // knows its own pages only, so "special-interest" may lose its hyphen (once in this book).
+        const QString text = *m_library->documentText(split.id);
+        const auto unhyphenated = [](QString s) { return s.remove(QLatin1Char('-')); };
+        QCOMPARE(unhyphenated(text), unhyphenated(singleText));
+        const int shift = 4; // characters that offsets may move by: a few hyphens kept or dropped before them
+        const auto pages = *m_library->pages(split.id, true);
+        QCOMPARE(pages.size(), singlePages.size());
+        for (size_t i = 0; i < pages.size(); ++i) {
+            QVERIFY(std::abs(pages[i].start - singlePages[i].start) <= shift);
+            QCOMPARE(pages[i].words.size(), singlePages[i].words.size());
+        }
+        const auto sentences = *m_library->sentences(split.id);
+        QCOMPARE(sentences.size(), singleSentences.size());
+        for (size_t i = 0; i < sentences.size(); ++i) {
+            QCOMPARE(sentences[i].page, singleSentences[i].page);
+            QCOMPARE(unhyphenated(sentences[i].text), unhyphenated(singleSentences[i].text));
+        }
+        const auto sections = *m_library->sections(split.id);
+        QCOMPARE(sections.size(), singleSections.size());
+        for (size_t i = 0; i < sections.size(); ++i) {
+            QCOMPARE(sections[i].title, singleSections[i].title);
+            QVERIFY(std::abs(sections[i].start - singleSections[i].start) <= shift);
+            QVERIFY(std::abs(sections[i].end - singleSections[i].end) <= shift);
+        }
     }
 
     void marksDuplicatesAndNearDuplicates()
