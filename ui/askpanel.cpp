@@ -126,6 +126,8 @@ void AskPanel::buildUi()
     m_answer = new QTextBrowser(this);
     m_answer->setOpenLinks(false);
     m_answer->setAccessibleName(tr("Answer"));
+    m_answer->setPlaceholderText(tr("Ask about people, places, events or anything the documents say. The answer "
+                                    "appears here, with citations [n] that open the reader at the passage."));
     m_passages = new QListWidget(this);
     m_passages->setAccessibleName(tr("Passages"));
     m_passages->setWordWrap(true);
