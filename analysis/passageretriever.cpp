@@ -66,13 +66,14 @@ struct PassageRetriever::Impl {
     {
     }
 
-    Expected<std::vector<store::SearchHit>> rank(const QuestionQuery &query, const RetrievalOptions &o, Retrieval &r);
+    Expected<std::vector<store::SearchHit>> rank(const QuestionQuery &query, int limit, int offset, Retrieval &r);
     Expected<int> sectionOf(std::int64_t documentId, int start);
     Expected<bool> addHit(const store::SearchHit &hit, double weight, const RetrievalOptions &o);
     Expected<std::vector<store::SentenceRecord>> window(const store::SentenceRecord &hit, int section, int k);
     Passage finish(const Group &group, const QuestionQuery &query);
 
     store::Library &library;
+    int candidateLimit = 0;
     WordBreaker words;
     QHash<std::int64_t, std::vector<store::SectionRecord>> sections;
     std::vector<Group> groups;
@@ -89,11 +90,12 @@ PassageRetriever::~PassageRetriever() = default;
 // bm25 over every match of any term; when that is too many matches to rank, the sentences with every
 // term (or the question's word pairs) come first, then the rest in the order the store gave.
 Expected<std::vector<store::SearchHit>> PassageRetriever::Impl::rank(
-    const QuestionQuery &query, const RetrievalOptions &o, Retrieval &r)
+    const QuestionQuery &query, int limit, int offset, Retrieval &r)
 {
     store::RankedSearchOptions options;
-    options.limit = o.candidates;
-    options.candidateLimit = o.candidateLimit;
+    options.limit = limit;
+    options.offset = offset;
+    options.candidateLimit = candidateLimit;
     r.query = query.anyTermQuery();
     auto any = store::rankedSearch(library, r.query, options);
     if (!any)
@@ -242,22 +244,32 @@ Expected<Retrieval> PassageRetriever::retrieve(const QString &question, const Re
 {
     QElapsedTimer timer;
     timer.start();
+    d->candidateLimit = options.candidateLimit;
     const QuestionQuery query = QuestionQuery::parse(question, d->words);
     if (query.isEmpty())
         return fail(Error::Code::Empty,
             "the question has no words to search for: name what it is about (\"Who is Captain Ahab?\")");
     Retrieval r;
     r.terms = query.words();
-    auto hits = d->rank(query, options, r);
-    if (!hits)
-        return std::unexpected(hits.error());
+    d->sections.clear();
     d->groups.clear();
     d->seenTexts.clear();
-    d->sections.clear();
-    for (std::size_t i = 0; i < hits->size(); ++i) {
-        auto added = d->addHit((*hits)[i], 1.0 / (10.0 + static_cast<double>(i)), options);
-        if (!added)
-            return std::unexpected(added.error());
+    // An archive full of copies can spend the best candidates on one text: then the next ones are ranked.
+    int done = 0;
+    for (int round = 0; round < 2; ++round) {
+        const int wanted = round == 0 ? options.candidates : 3 * options.candidates;
+        auto hits = d->rank(query, wanted, done, r);
+        if (!hits)
+            return std::unexpected(hits.error());
+        for (std::size_t i = 0; i < hits->size(); ++i) {
+            auto added = d->addHit((*hits)[i], 1.0 / (10.0 + done + static_cast<double>(i)), options);
+            if (!added)
+                return std::unexpected(added.error());
+        }
+        done += static_cast<int>(hits->size());
+        if (static_cast<int>(d->groups.size()) >= options.passages || static_cast<int>(hits->size()) < wanted
+            || r.narrowed)
+            break;
     }
     std::stable_sort(
         d->groups.begin(), d->groups.end(), [](const Group &a, const Group &b) { return a.score > b.score; });

@@ -38,17 +38,22 @@ bool endsWithAny(const QString &word, std::initializer_list<const char *> ending
     return std::any_of(endings.begin(), endings.end(), [&](const char *e) { return word.endsWith(QLatin1String(e)); });
 }
 
-// A light, language-blind stem: enough for plurals and verb forms to meet as a prefix ("whales",
-// "whaling" → "whal"... but not shorter than four letters).
+// Light, language-blind inflections: enough for plurals and verb forms to meet ("whales" → whale, whales,
+// whaled, whaling …). Forms that no text has cost nothing in the index.
 QueryTerm latinTerm(const QString &folded)
 {
-    QueryTerm term { folded, folded, {}, false, false };
-    if (!allLetters(folded))
+    QueryTerm term { folded, { folded }, false };
+    if (!allLetters(folded) || folded.size() < 3)
         return term;
+    if (folded.size() < 5) {
+        const bool plural = folded.endsWith(QLatin1Char('s')) && !folded.endsWith(QLatin1String("ss"));
+        term.forms << (plural ? folded.chopped(1) : folded + QLatin1Char('s'));
+        return term;
+    }
     QString stem = folded;
-    if (folded.size() >= 5) {
+    {
         if (folded.endsWith(QLatin1String("ies"))) {
-            term.forms = { folded, folded.chopped(3) + QLatin1Char('y') };
+            term.forms << folded.chopped(3) + QLatin1Char('y');
             return term;
         }
         if (folded.size() >= 6 && folded.endsWith(QLatin1String("ing")))
@@ -59,12 +64,15 @@ QueryTerm latinTerm(const QString &folded)
             stem = folded.chopped(2);
         else if (folded.endsWith(QLatin1Char('s')) && !folded.endsWith(QLatin1String("ss")))
             stem = folded.chopped(1);
-        else if (folded.endsWith(QLatin1String("ly")))
-            stem = folded.chopped(2);
     }
-    if (stem.size() >= 4) {
-        term.stem = stem;
-        term.prefix = true;
+    const bool silentE = stem.endsWith(QLatin1Char('e'));
+    const QString base = silentE ? stem.chopped(1) : stem;
+    QStringList forms { stem, stem + QLatin1Char('s'), base + QLatin1String("ed"), base + QLatin1String("ing") };
+    if (!silentE && stem != folded)
+        forms << stem + QLatin1Char('e') << stem + QLatin1String("es");
+    for (const QString &form : forms) {
+        if (!term.forms.contains(form))
+            term.forms << form;
     }
     return term;
 }
@@ -98,7 +106,7 @@ QuestionQuery QuestionQuery::parse(const QString &question, WordBreaker &words)
             q.m_terms.cbegin(), q.m_terms.cend(), [&](const QueryTerm &other) { return other.word == folded; });
         if (seen)
             continue;
-        QueryTerm term = cjk ? QueryTerm { folded, folded, {}, false, true } : latinTerm(folded);
+        QueryTerm term = cjk ? QueryTerm { folded, { folded }, true } : latinTerm(folded);
         if (neighbour)
             q.m_pairs.push_back(q.m_terms.size() - 1);
         q.m_terms.push_back(std::move(term));
@@ -117,25 +125,20 @@ QStringList QuestionQuery::words() const
 
 QString QuestionQuery::termQuery(const QueryTerm &term) const
 {
-    if (!term.forms.isEmpty()) {
-        QStringList alternatives;
-        for (const QString &form : term.forms)
-            alternatives << quoted(form);
-        return QLatin1Char('(') + alternatives.join(QStringLiteral(" OR ")) + QLatin1Char(')');
-    }
-    return term.prefix ? quoted(term.stem) + QLatin1Char('*') : quoted(term.stem);
+    if (term.forms.size() == 1)
+        return quoted(term.forms.front());
+    QStringList alternatives;
+    for (const QString &form : term.forms)
+        alternatives << quoted(form);
+    return QLatin1Char('(') + alternatives.join(QStringLiteral(" OR ")) + QLatin1Char(')');
 }
 
-// Neighbours in the question: CJK words as one phrase (adjacent characters in the index), other words
-// within one token of each other.
+// Neighbours in the question, as typed: one phrase (for CJK words, adjacent characters in the index).
 QString QuestionQuery::pairQuery(std::size_t first) const
 {
     const QueryTerm &a = m_terms[first];
     const QueryTerm &b = m_terms[first + 1];
-    if (a.cjk && b.cjk)
-        return quoted(a.word + b.word);
-    auto near = [](const QueryTerm &t) { return t.prefix ? quoted(t.stem) + QLatin1Char('*') : quoted(t.word); };
-    return QStringLiteral("NEAR(%1 %2, 1)").arg(near(a), near(b));
+    return quoted(a.word + (a.cjk && b.cjk ? QString() : QStringLiteral(" ")) + b.word);
 }
 
 QString QuestionQuery::anyTermQuery() const
@@ -168,10 +171,11 @@ std::vector<std::pair<int, int>> QuestionQuery::matches(const QString &text, Wor
     const bool anyLatin = std::any_of(m_terms.cbegin(), m_terms.cend(), [](const QueryTerm &t) { return !t.cjk; });
     if (anyLatin) {
         for (const WordToken &w : words.words(text)) {
-            const QString folded = foldKey(QStringView(text).mid(w.start, w.length()));
+            QString folded = foldKey(QStringView(text).mid(w.start, w.length()));
+            if (folded.endsWith(QLatin1String("'s")))
+                folded.chop(2);
             const bool hit = std::any_of(m_terms.cbegin(), m_terms.cend(), [&](const QueryTerm &t) {
-                return !t.cjk
-                    && (t.forms.contains(folded) || (t.prefix ? folded.startsWith(t.stem) : folded == t.stem));
+                return !t.cjk && t.forms.contains(folded);
             });
             if (hit)
                 out.emplace_back(w.start, w.length());

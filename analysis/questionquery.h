@@ -13,17 +13,16 @@ class WordBreaker;
 // A content word of a question, as the full-text search matches it.
 struct QueryTerm {
     QString word; // as typed, folded ("whales", "刘备")
-    QString stem; // what a text word must start with (prefix) or equal ("whale")
-    QStringList forms; // exact forms matched as well ("story" for "stories")
-    bool prefix = false;
+    QStringList forms; // the exact words matched: the word and its light inflections ("whale", "whales" ...)
     bool cjk = false;
 };
 
 // Turns a natural-language question into full-text queries: ICU words, the function words of the
-// question's language (Chinese for CJK words) and question words (resources/stoplists/questions.txt) dropped, a light
-// stem as a prefix (whales → whale*), CJK words as phrases; the OR of the terms plus the pairs of terms that are
-// neighbours in the question (as phrases or NEAR groups), so that passages holding the question's
-// wording rank first under bm25.
+// question's language (Chinese for CJK words) and question words (resources/stoplists/questions.txt)
+// dropped, each word with its light inflections as exact alternatives (whales → whale, whales, whaling …;
+// not a prefix query, which costs five times more on a large index), CJK words as phrases; the OR of the
+// terms plus the pairs of terms that are neighbours in the question as phrases, so that passages holding
+// the question's wording rank first under bm25.
 class QuestionQuery
 {
 public:
