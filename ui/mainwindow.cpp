@@ -3,7 +3,7 @@
 #include "analysis/analyzer.h"
 #include "ui/askpanel.h"
 #include "ui/deliver.h"
-#include "ui/deviceinfo.h"
+#include "ui/devicestatuslabel.h"
 #include "ui/documentfiltermodel.h"
 #include "ui/documentmodel.h"
 #include "ui/entitylistview.h"
@@ -14,6 +14,7 @@
 #include "ui/jobspanel.h"
 #include "ui/librarypanel.h"
 #include "ui/librarysession.h"
+#include "ui/modelmanager.h"
 #include "ui/pdfpageprovider.h"
 #include "ui/readerview.h"
 #include "ui/recentlibraries.h"
@@ -67,6 +68,7 @@ struct MainWindow::Actions {
     QAction *findPrevious = nullptr;
     QAction *reload = nullptr;
     QAction *analyse = nullptr;
+    QAction *models = nullptr;
     QAction *about = nullptr;
 };
 
@@ -159,6 +161,10 @@ void MainWindow::createActions()
     });
     a.analyse = make(QStringLiteral("view-refresh"), tr("&Analyse Library"), QKeySequence(), &MainWindow::runAnalysis);
     a.analyse->setStatusTip(tr("Find entities and dates and write summaries (no model needed)"));
+    a.models = make(QStringLiteral("dialog-messages"),
+        tr("&Models…"),
+        QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_M),
+        &MainWindow::showModelManager);
     a.about = make(QStringLiteral("quire"), tr("&About Quire"), QKeySequence(), [this] {
         QMessageBox::about(this,
             tr("About Quire"),
@@ -182,6 +188,7 @@ void MainWindow::createCentral()
     m_entities = new EntityListView(this);
     m_timeline = new TimelineView(this);
     m_ask = new AskPanel(m_jobs, this);
+    connect(m_ask, &AskPanel::configureModelRequested, this, &MainWindow::showModelManager);
     m_tabs->addTab(m_summaries, themeIcon(QStringLiteral("view-list-text")), tr("Summaries"));
     m_tabs->addTab(m_entities, themeIcon(QStringLiteral("distribute-graph")), tr("Entities"));
     m_tabs->addTab(m_timeline, themeIcon(QStringLiteral("view-calendar-timeline")), tr("Timeline"));
@@ -246,6 +253,7 @@ void MainWindow::createDocks()
     m_libraryPanel = new LibraryPanel(m_documents, this);
     m_libraryDock = dock(QStringLiteral("libraryDock"), tr("Library"), m_libraryPanel, Qt::LeftDockWidgetArea);
     m_searchPanel = new SearchPanel(this);
+    connect(m_reader, &ReaderView::documentOpened, m_searchPanel, &SearchPanel::setCurrentDocument);
     m_searchDock = dock(QStringLiteral("searchDock"), tr("Search"), m_searchPanel, Qt::RightDockWidgetArea);
     m_jobsPanel = new JobsPanel(m_jobs, this);
     m_jobsDock = dock(QStringLiteral("jobsDock"), tr("Jobs"), m_jobsPanel, Qt::BottomDockWidgetArea);
@@ -319,6 +327,8 @@ void MainWindow::createMenus()
     QMenu *tools = menuBar()->addMenu(tr("&Tools"));
     tools->addAction(a.analyse);
 
+    menuBar()->addMenu(tr("&Settings"))->addAction(a.models);
+
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(a.about);
 
@@ -339,11 +349,9 @@ void MainWindow::createStatusBar()
 {
     m_statsLabel = new QLabel(this);
     m_statsLabel->setAccessibleName(tr("Library figures"));
-    m_deviceLabel = new QLabel(this);
-    const DeviceInfo device = DeviceInfo::detect();
-    m_deviceLabel->setText(device.text());
-    m_deviceLabel->setToolTip(device.toolTip());
-    m_deviceLabel->setAccessibleName(tr("Compute device"));
+    auto *device = new DeviceStatusLabel(this); // the device and model; probes Vulkan once the window shows
+    connect(device, &DeviceStatusLabel::activated, this, &MainWindow::showModelManager);
+    m_deviceLabel = device;
     m_jobsButton = new QToolButton(this);
     m_jobsButton->setAutoRaise(true);
     m_jobsButton->setAccessibleName(tr("Jobs"));
@@ -352,6 +360,17 @@ void MainWindow::createStatusBar()
     statusBar()->addPermanentWidget(m_jobsButton);
     statusBar()->addPermanentWidget(m_deviceLabel);
     updateJobsIndicator(0);
+}
+
+void MainWindow::showModelManager()
+{
+    ModelManager manager(this);
+    connect(&manager,
+        &ModelManager::modelChosen,
+        static_cast<DeviceStatusLabel *>(m_deviceLabel),
+        &DeviceStatusLabel::refresh);
+    connect(&manager, &ModelManager::modelChosen, m_ask, &AskPanel::reloadSettings);
+    manager.exec();
 }
 
 QString MainWindow::deviceText() const

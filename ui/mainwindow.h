@@ -72,6 +72,8 @@ public Q_SLOTS:
     void showTab(quire::ui::MainWindow::Tab tab);
     // Runs the model-free analysis (entities, dates, summaries) as a job.
     void runAnalysis();
+    // Settings ▸ Models…: choose the GGUF model, its context, attention and device (ModelManager).
+    void showModelManager();
 
 Q_SIGNALS:
     void libraryOpened(const QString &path);

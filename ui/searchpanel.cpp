@@ -28,6 +28,9 @@ SearchPanel::SearchPanel(QWidget *parent)
     : QWidget(parent)
     , m_query(new QLineEdit(this))
     , m_type(new QComboBox(this))
+    , m_document(new QComboBox(this))
+    , m_from(new QLineEdit(this))
+    , m_to(new QLineEdit(this))
     , m_status(new QLabel(this))
     , m_results(new QListView(this))
     , m_model(new SearchResultModel(this))
@@ -37,8 +40,6 @@ SearchPanel::SearchPanel(QWidget *parent)
     m_query->setClearButtonEnabled(true);
     m_query->setAccessibleName(tr("Search query"));
     m_query->installEventFilter(this);
-    m_type->setAccessibleName(tr("Search in document type"));
-    m_type->addItem(tr("All types"), QString());
 
     m_results->setModel(m_model);
     m_results->setItemDelegate(new SnippetDelegate(m_results));
@@ -54,7 +55,6 @@ SearchPanel::SearchPanel(QWidget *parent)
     m_debounce->setInterval(DebounceMs);
     connect(m_debounce, &QTimer::timeout, this, &SearchPanel::runSearchNow);
     connect(m_query, &QLineEdit::textChanged, m_debounce, qOverload<>(&QTimer::start));
-    connect(m_type, &QComboBox::currentIndexChanged, this, &SearchPanel::runSearchNow);
     connect(m_query, &QLineEdit::returnPressed, this, [this] {
         if (m_debounce->isActive())
             runSearchNow();
@@ -63,19 +63,83 @@ SearchPanel::SearchPanel(QWidget *parent)
     });
     connect(m_results, &QListView::activated, this, [this](const QModelIndex &i) { activateRow(i.row()); });
 
-    auto *row = new QHBoxLayout;
-    row->addWidget(m_query, 1);
-    row->addWidget(m_type);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(4);
-    layout->addLayout(row);
+    layout->addWidget(m_query);
+    layout->addLayout(createFilterRow());
     layout->addWidget(m_status);
     layout->addWidget(m_results, 1);
     setFocusProxy(m_query);
 }
 
 SearchPanel::~SearchPanel() = default;
+
+QLayout *SearchPanel::createFilterRow()
+{
+    m_type->setAccessibleName(tr("Search in document type"));
+    m_type->addItem(tr("All types"), QString());
+    m_document->setAccessibleName(tr("Search in document"));
+    m_document->addItem(tr("All documents"), qint64(0));
+    m_document->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_document->setMinimumContentsLength(10);
+    const QFontMetrics metrics(m_from->font());
+    for (QLineEdit *edit : { m_from, m_to }) {
+        edit->setClearButtonEnabled(true);
+        edit->setMaximumWidth(metrics.horizontalAdvance(QStringLiteral("0000-00-00")) * 3 / 2 + 24);
+        edit->setToolTip(tr("Documents dated (created, else modified, else the file's date) on or %1 this day. "
+                            "Write 2021, 2021-03 or 2021-03-15.")
+                             .arg(edit == m_from ? tr("after") : tr("before")));
+        connect(edit, &QLineEdit::textChanged, m_debounce, qOverload<>(&QTimer::start));
+        connect(edit, &QLineEdit::returnPressed, this, &SearchPanel::runSearchNow);
+    }
+    m_from->setPlaceholderText(tr("From"));
+    m_from->setAccessibleName(tr("Documents dated from"));
+    m_to->setPlaceholderText(tr("To"));
+    m_to->setAccessibleName(tr("Documents dated until"));
+    connect(m_type, &QComboBox::currentIndexChanged, this, &SearchPanel::runSearchNow);
+    connect(m_document, &QComboBox::currentIndexChanged, this, &SearchPanel::runSearchNow);
+    auto *row = new QHBoxLayout;
+    row->addWidget(m_type);
+    row->addWidget(m_document, 1);
+    row->addWidget(m_from);
+    row->addWidget(m_to);
+    return row;
+}
+
+void SearchPanel::setCurrentDocument(qint64 documentId, const QString &title)
+{
+    const bool selected = m_document->currentIndex() == 1;
+    QSignalBlocker block(m_document);
+    if (m_document->count() > 1)
+        m_document->removeItem(1);
+    if (documentId > 0)
+        m_document->addItem(tr("Only in “%1”").arg(title.isEmpty() ? tr("this document") : title), documentId);
+    m_document->setCurrentIndex(selected && documentId > 0 ? 1 : 0);
+    if (selected)
+        runSearchNow();
+}
+
+bool SearchPanel::currentFilter(store::SearchFilter &filter, QString *error) const
+{
+    filter = {};
+    filter.type = m_type->currentData().toString();
+    if (const qint64 id = m_document->currentData().toLongLong(); id > 0)
+        filter.documentId = id;
+    for (QLineEdit *edit : { m_from, m_to }) {
+        const QString text = edit->text().trimmed();
+        if (text.isEmpty())
+            continue;
+        const QDate date = store::SearchFilter::parseBound(text, edit == m_to);
+        if (!date.isValid()) {
+            if (error)
+                *error = tr("“%1” is not a date: write 2021, 2021-03 or 2021-03-15.").arg(text);
+            return false;
+        }
+        (edit == m_to ? filter.to : filter.from) = date;
+    }
+    return true;
+}
 
 void SearchPanel::setSession(std::shared_ptr<LibrarySession> session)
 {
@@ -118,19 +182,25 @@ void SearchPanel::runSearchNow()
         m_status->setText(m_session ? tr("Type to search the full text.") : tr("Open a library to search it."));
         return;
     }
-    store::SearchOptions options;
+    store::RankedSearchOptions options;
     options.limit = ResultLimit;
-    options.type = m_type->currentData().toString();
+    QString filterError;
+    if (!currentFilter(options.filter, &filterError)) {
+        m_model->setHits({});
+        m_status->setText(filterError);
+        Q_EMIT searchFinished(0);
+        return;
+    }
     m_status->setText(tr("Searching…"));
-    deliver(m_session->run([query, options](store::Library &lib) { return lib.search(query, options); }),
+    deliver(m_session->run([query, options](store::Library &lib) { return store::rankedSearch(lib, query, options); }),
         this,
-        [this, sequence, query](Expected<std::vector<store::SearchHit>> result) {
+        [this, sequence, query](Expected<store::RankedSearchResult> result) {
             if (sequence == m_sequence)
                 showResults(query, std::move(result));
         });
 }
 
-void SearchPanel::showResults(const QString &query, Expected<std::vector<store::SearchHit>> result)
+void SearchPanel::showResults(const QString &query, Expected<store::RankedSearchResult> result)
 {
     if (!result) {
         m_model->setHits({});
@@ -138,11 +208,14 @@ void SearchPanel::showResults(const QString &query, Expected<std::vector<store::
         Q_EMIT searchFinished(0);
         return;
     }
-    const int count = int(result->size());
+    const int count = int(result->hits.size());
+    const bool filtered = !m_type->currentData().toString().isEmpty() || m_document->currentIndex() > 0
+        || !m_from->text().trimmed().isEmpty() || !m_to->text().trimmed().isEmpty();
     m_activeRow = -1;
-    m_model->setHits(std::move(*result));
+    m_model->setHits(std::move(result->hits));
     if (count == 0)
-        m_status->setText(tr("No matches for “%1”.").arg(query));
+        m_status->setText(filtered ? tr("No matches for “%1” with these filters.").arg(query)
+                                   : tr("No matches for “%1”.").arg(query));
     else if (count >= ResultLimit)
         m_status->setText(tr("Best %1 matches; refine the query to see others.").arg(count));
     else

@@ -1,12 +1,13 @@
 #pragma once
 
-#include "store/library.h"
+#include "store/rankedsearch.h"
 
 #include <QWidget>
 #include <memory>
 
 class QComboBox;
 class QLabel;
+class QLayout;
 class QLineEdit;
 class QListView;
 class QTimer;
@@ -19,6 +20,8 @@ class SearchResultModel;
 
 // Full-text search as you type: the query runs in a worker 250 ms after the last key stroke, stale
 // answers are dropped. Up/Down move through the hits from the search field, Enter opens the current one.
+// A filter row narrows it to a document type, the document open in the reader, and a date range
+// (store::SearchFilter: "2021", "2021-03" or "2021-03-15").
 class SearchPanel : public QWidget
 {
     Q_OBJECT
@@ -31,6 +34,11 @@ public:
 
     QLineEdit *queryEdit() const { return m_query; }
     QComboBox *typeCombo() const { return m_type; }
+    QComboBox *documentCombo() const { return m_document; }
+    QLineEdit *fromEdit() const { return m_from; }
+    QLineEdit *toEdit() const { return m_to; }
+    // The filter the next search uses; false (and `error` set) when a date cannot be read.
+    bool currentFilter(store::SearchFilter &filter, QString *error = nullptr) const;
     QListView *resultView() const { return m_results; }
     SearchResultModel *resultModel() const { return m_model; }
 
@@ -41,6 +49,8 @@ public Q_SLOTS:
     void activateNext();
     void activatePrevious();
     void runSearchNow();
+    // The document open in the reader: the document filter offers it.
+    void setCurrentDocument(qint64 documentId, const QString &title);
 
 Q_SIGNALS:
     // A hit was chosen: open its sentence in the reader; `terms` are the matched words to mark.
@@ -51,13 +61,17 @@ protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
-    void showResults(const QString &query, Expected<std::vector<store::SearchHit>> result);
+    QLayout *createFilterRow();
+    void showResults(const QString &query, Expected<store::RankedSearchResult> result);
     void activateRow(int row);
     void moveCurrent(int delta);
 
     std::shared_ptr<LibrarySession> m_session;
     QLineEdit *m_query;
     QComboBox *m_type;
+    QComboBox *m_document;
+    QLineEdit *m_from;
+    QLineEdit *m_to;
     QLabel *m_status;
     QListView *m_results;
     SearchResultModel *m_model;

@@ -6,7 +6,9 @@
 class QComboBox;
 class QLabel;
 class QListWidget;
+class QSplitter;
 class QStackedWidget;
+class QTreeWidget;
 
 namespace quire::ui
 {
@@ -15,7 +17,8 @@ class EmptyStatePage;
 class LibrarySession;
 
 // Extractive summaries stored by the analysis (store::AnalysisStore): of the whole library or of the
-// document open in the reader. Every sentence opens its source, highlighted, when activated.
+// document open in the reader, whose summary is followed by one per section (chapter): document →
+// section → sentences. Every sentence opens its source, highlighted, when activated.
 class SummaryView : public QWidget
 {
     Q_OBJECT
@@ -26,6 +29,8 @@ public:
     // The document whose summary the "this document" scope shows.
     void setCurrentDocument(qint64 documentId, const QString &title);
     QListWidget *list() const { return m_list; }
+    // The document scope's section summaries: one top-level item per section, its sentences as children.
+    QTreeWidget *sectionTree() const { return m_sections; }
     EmptyStatePage *emptyPage() const { return m_empty; }
 
 public Q_SLOTS:
@@ -34,7 +39,7 @@ public Q_SLOTS:
 Q_SIGNALS:
     void citationActivated(qint64 documentId, qint64 sentenceId);
     void analysisRequested();
-    void loaded(int sentences);
+    void loaded(int sentences); // of the library or document summary; the sections are loaded too then
 
 private:
     std::shared_ptr<LibrarySession> m_session;
@@ -44,6 +49,8 @@ private:
     QComboBox *m_scope;
     QLabel *m_heading;
     QListWidget *m_list;
+    QTreeWidget *m_sections;
+    QSplitter *m_splitter;
     EmptyStatePage *m_empty;
     QStackedWidget *m_stack;
 };

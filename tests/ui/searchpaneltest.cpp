@@ -86,6 +86,57 @@ private Q_SLOTS:
         QCOMPARE(panel.resultModel()->hit(0)->title, QStringLiteral("Minutes of the Board"));
     }
 
+    void filtersByDocumentAndDate()
+    {
+        {
+            auto lib = store::Library::open(m_dir.filePath(QStringLiteral("s.quire")));
+            QVERIFY(lib);
+            for (const auto &[path, created] : { std::pair("/archive/contract.txt", "2019-04-01T10:00:00Z"),
+                     std::pair("/archive/minutes.pdf", "2021-03-01") }) {
+                auto doc = (*lib)->documentByPath(QString::fromLatin1(path));
+                QVERIFY(doc && *doc);
+                store::DocumentRecord record = **doc;
+                record.created = QString::fromLatin1(created);
+                QVERIFY((*lib)->upsertDocument(record));
+            }
+        }
+        SearchPanel panel;
+        panel.setSession(m_session);
+        QSignalSpy finished(&panel, &SearchPanel::searchFinished);
+        panel.setQuery(QStringLiteral("harbour OR whale"));
+        QVERIFY(finished.wait(5000));
+        QCOMPARE(finished.last().at(0).toInt(), 4); // contract 2, letters 1, minutes 1
+
+        panel.fromEdit()->setText(QStringLiteral("2020"));
+        QVERIFY(finished.wait(5000));
+        QCOMPARE(finished.last().at(0).toInt(), 1);
+        QCOMPARE(panel.resultModel()->hit(0)->title, QStringLiteral("Minutes of the Board"));
+
+        panel.fromEdit()->clear();
+        panel.toEdit()->setText(QStringLiteral("2019-04"));
+        QVERIFY(finished.wait(5000));
+        QCOMPARE(finished.last().at(0).toInt(), 2);
+        QCOMPARE(panel.resultModel()->hit(0)->title, QStringLiteral("Contract of Sale"));
+
+        panel.toEdit()->setText(QStringLiteral("April"));
+        panel.runSearchNow();
+        QCOMPARE(finished.last().at(0).toInt(), 0); // not a date: said, and nothing searched
+        QCOMPARE(panel.resultModel()->rowCount(), 0);
+
+        // The document in the reader.
+        panel.toEdit()->clear();
+        QVERIFY(finished.wait(5000));
+        auto lib = store::Library::open(m_dir.filePath(QStringLiteral("s.quire")));
+        const qint64 letters = (*(*lib)->documentByPath(QStringLiteral("/archive/letters.md")))->id;
+        panel.setCurrentDocument(letters, QStringLiteral("Letters"));
+        QCOMPARE(panel.documentCombo()->count(), 2);
+        panel.documentCombo()->setCurrentIndex(1);
+        QVERIFY(finished.wait(5000));
+        QVERIFY(finished.last().at(0).toInt() > 0);
+        for (const store::SearchHit &hit : panel.resultModel()->hits())
+            QCOMPARE(hit.documentId, letters);
+    }
+
     void keyboardMovesAndOpens()
     {
         SearchPanel panel;
