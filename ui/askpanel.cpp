@@ -86,6 +86,7 @@ AskPanel::AskPanel(JobManager *jobs, QWidget *parent)
     , m_runner(new AskRunner(jobs, this))
 {
     buildUi();
+    connectWidgets();
     connect(m_runner, &AskRunner::textArrived, this, [this](const QString &piece) {
         m_streamed += piece;
         m_answer->setPlainText(m_streamed);
@@ -155,12 +156,15 @@ void AskPanel::buildUi()
     layout->addWidget(m_banner);
     layout->addWidget(m_status);
     layout->addWidget(split, 1);
+    connect(configure, &QPushButton::clicked, this, &AskPanel::configureModelRequested);
+}
 
+void AskPanel::connectWidgets()
+{
     connect(m_ask, &QPushButton::clicked, this, &AskPanel::askCurrent);
     connect(m_question, &QLineEdit::returnPressed, this, &AskPanel::askCurrent);
     connect(m_question, &QLineEdit::textChanged, this, &AskPanel::updateButtons);
     connect(m_stop, &QPushButton::clicked, this, &AskPanel::stop);
-    connect(configure, &QPushButton::clicked, this, &AskPanel::configureModelRequested);
     connect(m_answer, &QTextBrowser::anchorClicked, this, &AskPanel::openLink);
     connect(m_passages, &QListWidget::itemActivated, this, [this](QListWidgetItem *item) {
         activateCitation(item->data(Qt::UserRole).toInt());

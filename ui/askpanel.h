@@ -70,6 +70,7 @@ private:
         QString error;
     };
     void buildUi();
+    void connectWidgets();
     void finish(const analysis::AskResult &result, const QString &error);
     void showEntry(int index);
     void showPassages(const analysis::AskResult &result);
