@@ -89,19 +89,34 @@ const LlamaFigure *llamaFigure(const QString &model, const QString &test, bool l
     return nullptr;
 }
 
+double threadCpuSeconds()
+{
+    timespec t {};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
+}
+
+struct Bandwidth {
+    double wall = 0.0; // GB/s by the clock
+    double cpu = 0.0; // GB/s per CPU second of the reading threads x threads: what the same reads reach while
+                      // they run, the bound that matches the cpu-time figures on a busy machine
+};
+
 // Sequential read bandwidth with `threads` threads over a buffer far larger than the caches, in GB/s.
-double measureBandwidth(int threads)
+Bandwidth measureBandwidth(int threads)
 {
     const std::size_t bytes = std::size_t(1) << 30;
     const std::size_t n = bytes / sizeof(std::uint64_t);
     std::vector<std::uint64_t> buffer(n, 1);
-    double best = 0.0;
+    Bandwidth best;
     for (int rep = 0; rep < 3; ++rep) {
         std::vector<std::thread> pool;
         std::vector<std::uint64_t> sums(static_cast<std::size_t>(threads));
+        std::vector<double> cpuSeconds(static_cast<std::size_t>(threads));
         const auto start = std::chrono::steady_clock::now();
         for (int t = 0; t < threads; ++t) {
             pool.emplace_back([&, t] {
+                const double cpuStart = threadCpuSeconds();
                 const std::size_t begin = n / threads * t, end = t + 1 == threads ? n : n / threads * (t + 1);
                 std::uint64_t a = 0, b = 0, c = 0, d = 0;
                 for (std::size_t i = begin; i + 4 <= end; i += 4) {
@@ -111,12 +126,18 @@ double measureBandwidth(int threads)
                     d += buffer[i + 3];
                 }
                 sums[static_cast<std::size_t>(t)] = a + b + c + d;
+                cpuSeconds[static_cast<std::size_t>(t)] = threadCpuSeconds() - cpuStart;
             });
         }
         for (std::thread &t : pool)
             t.join();
         const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        best = std::max(best, bytes / s / 1e9);
+        best.wall = std::max(best.wall, bytes / s / 1e9);
+        double cpu = 0.0;
+        for (double c : cpuSeconds)
+            cpu += c;
+        if (cpu > 0)
+            best.cpu = std::max(best.cpu, bytes / (cpu / threads) / 1e9);
     }
     return best;
 }
@@ -293,20 +314,22 @@ int run(const QStringList &args)
         return ctx.fail(choice.error());
     auto &backend = choice->backend;
     const bool lavapipe = QString::fromStdString(backend->name()).contains(QLatin1String("llvmpipe"));
-    const double bandwidth = measureBandwidth(threads);
+    const Bandwidth bandwidth = measureBandwidth(threads);
     QTextStream out(stdout);
     if (!ctx.json()) {
         out << "backend " << QString::fromStdString(backend->name()) << ", memory read bandwidth "
-            << QString::number(bandwidth, 'f', 1) << " GB/s (" << threads << " threads, measured now)\n";
-        out << QStringLiteral("%1 %2 %3 %8 %4 %5 %6 %7\n")
+            << QString::number(bandwidth.wall, 'f', 1) << " GB/s, " << QString::number(bandwidth.cpu, 'f', 1)
+            << " GB/s per CPU second (" << threads << " threads, measured now)\n";
+        out << QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8 %9\n")
                    .arg(QStringLiteral("model"), -14)
                    .arg(QStringLiteral("test"), -7)
                    .arg(QStringLiteral("quire t/s"), 10)
                    .arg(QStringLiteral("llama FA0"), 10)
                    .arg(QStringLiteral("llama FA1"), 10)
                    .arg(QStringLiteral("ratio"), 6)
-                   .arg(QStringLiteral("tg bound"), 18)
-                   .arg(QStringLiteral("cpu-time t/s"), 12);
+                   .arg(QStringLiteral("tg bound"), 16)
+                   .arg(QStringLiteral("cpu-time t/s"), 12)
+                   .arg(QStringLiteral("cpu ratio, bound"), 24);
         out.flush();
     }
     QJsonArray rows;
@@ -322,21 +345,27 @@ int run(const QStringList &args)
             const double *tps = &speed->wall;
             const LlamaFigure *ref = llamaFigure(bm.name, test, lavapipe);
             const double best = ref ? std::max(ref->faOff, ref->faOn) : 0.0;
-            const double bound = bandwidth * 1e9 / bytesPerToken;
+            const double bound = bandwidth.wall * 1e9 / bytesPerToken;
+            const double cpuBound = bandwidth.cpu * 1e9 / bytesPerToken;
             const bool tg = test.startsWith(QLatin1String("tg"));
             QJsonObject row { { QStringLiteral("model"), bm.name },
                 { QStringLiteral("test"), test },
                 { QStringLiteral("tokens_per_second"), *tps },
                 { QStringLiteral("llama_fa_off"), ref ? ref->faOff : 0.0 },
                 { QStringLiteral("llama_fa_on"), ref ? ref->faOn : 0.0 },
-                { QStringLiteral("ratio_to_best_llama"), best > 0 ? *tps / best : 0.0 } };
+                { QStringLiteral("ratio_to_best_llama"), best > 0 ? *tps / best : 0.0 },
+                { QStringLiteral("cpu_time_tokens_per_second"), speed->cpu },
+                { QStringLiteral("cpu_time_ratio_to_best_llama"), best > 0 ? speed->cpu / best : 0.0 } };
             if (tg) {
                 row.insert(QStringLiteral("bandwidth_bound"), bound);
                 row.insert(QStringLiteral("share_of_bound"), *tps / bound);
+                row.insert(QStringLiteral("cpu_time_bandwidth_bound"), cpuBound);
+                row.insert(QStringLiteral("cpu_time_share_of_bound"), speed->cpu / cpuBound);
             }
             rows.append(row);
             if (!ctx.json()) {
-                out << QStringLiteral("%1 %2 %3 %8 %4 %5 %6 %7\n")
+                const QString cpuRatio = best > 0 ? QString::number(speed->cpu / best, 'f', 2) : QStringLiteral("-");
+                out << QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8 %9\n")
                            .arg(bm.name, -14)
                            .arg(test, -7)
                            .arg(figure(*tps), 10)
@@ -345,22 +374,30 @@ int run(const QStringList &args)
                            .arg(best > 0 ? QString::number(*tps / best, 'f', 2) : QStringLiteral("-"), 6)
                            .arg(tg ? QStringLiteral("%1 (%2%)").arg(figure(bound)).arg(qRound(100 * *tps / bound))
                                    : QString(),
-                               18)
-                           .arg(figure(speed->cpu), 12);
+                               16)
+                           .arg(figure(speed->cpu), 12)
+                           .arg(tg ? QStringLiteral("%1, %2 (%3%)")
+                                         .arg(cpuRatio, figure(cpuBound))
+                                         .arg(qRound(100 * speed->cpu / cpuBound))
+                                   : cpuRatio,
+                               24);
                 out.flush();
             }
         }
     }
     if (ctx.json())
         ctx.printJson(QJsonObject { { QStringLiteral("backend"), QString::fromStdString(backend->name()) },
-            { QStringLiteral("bandwidth_gbs"), bandwidth },
+            { QStringLiteral("bandwidth_gbs"), bandwidth.wall },
+            { QStringLiteral("cpu_time_bandwidth_gbs"), bandwidth.cpu },
             { QStringLiteral("results"), rows } });
     else
         out << "ratio = quire / the better llama.cpp figure (FA on or off); tg bound = bandwidth / weight bytes per "
                "token\n"
                "cpu-time t/s = tokens / CPU seconds x threads: close to 'quire t/s' on an idle machine; when they "
                "differ\n"
-               "a lot, other processes took the cores and every wall-clock figure (bandwidth too) is unreliable\n";
+               "a lot, other processes took the cores and every wall-clock figure (bandwidth too) is unreliable;\n"
+               "then 'cpu ratio, bound' gives the cpu-time figure's ratio to llama.cpp and its bound from the "
+               "bandwidth per CPU second\n";
     return cli::ExitOk;
 }
 
