@@ -1,7 +1,9 @@
 #include "ingest/pdfreader.h"
 
+#include "ingest/contentbuilder.h"
 #include "ingest/documentreader.h"
 #include "ingest/pdftextlayout.h"
+#include "ingest/segmenter.h"
 #include "ingest/textdecoder.h"
 #include "pdftestutil.h"
 
@@ -458,6 +460,17 @@ void PdfReaderTest::hyphenationAcrossPages()
             return b.end == w.start || b.end + 1 == w.start;
         });
         QVERIFY(half != first.words.end());
+        // Stored: the box follows page 2's own words, its offsets in page 1's range; one sentence holds the word.
+        Segmenter segmenter(QStringLiteral("en"));
+        const quire::store::DocumentContent content = buildContent(*doc, segmenter);
+        const quire::store::WordBox &stored = content.pages[1].words.back();
+        QCOMPARE(content.text.mid(stored.start, stored.end - stored.start), continued);
+        QVERIFY(stored.start >= content.pages[0].start && stored.end <= content.pages[0].end);
+        QVERIFY(content.pages[1].words.front().start >= content.pages[1].start);
+        const QString joined = firstText.section(QLatin1Char(' '), -1).section(QLatin1Char('\n'), 0, 0);
+        QVERIFY(std::any_of(content.sentences.begin(), content.sentences.end(), [&](const auto &s) {
+            return s.page == 1 && s.text.contains(joined);
+        }));
     }
     checkWordBoxes(*doc);
 }
