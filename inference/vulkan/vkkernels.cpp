@@ -165,10 +165,8 @@ void Kernels::mulMat(Sequence &seq,
     const char *suffix = typeSuffix(type);
     if (!suffix || !rowLengthSupported(type, cols))
         throw std::runtime_error("mul_mat: unsupported type or row length");
-    const std::size_t bytesPerRow = weightRowBytes(type, cols, layout);
-    const std::uint32_t columnsPerGroup = ncols >= MatMatColumns ? MatMatColumns : 1;
-    std::uint32_t rowsPerGroup = 0;
-    Pipeline *chosen = chunkedPipeline("mul_mat_vec_", type, cols, layout, columnsPerGroup, &rowsPerGroup);
+    RowGrid grid;
+    Pipeline *chosen = chunkedPipeline("mul_mat_vec_", type, cols, layout, ncols, &grid);
     if (layout == WeightLayout::Split && !chosen)
         throw std::runtime_error("mul_mat: the split layout needs subgroup arithmetic");
     if (!chosen) {
@@ -178,12 +176,11 @@ void Kernels::mulMat(Sequence &seq,
         std::uint32_t threadsPerRow = 1;
         while (threadsPerRow * 2 <= std::min(units, MatVecWorkgroup))
             threadsPerRow *= 2;
-        rowsPerGroup = MatVecWorkgroup / threadsPerRow;
-        chosen
-            = &m_context.pipeline(std::string("mul_mat_") + suffix, { MatVecWorkgroup, columnsPerGroup, rowsPerGroup });
+        grid = { MatVecWorkgroup / threadsPerRow, ncols >= MatMatColumns ? MatMatColumns : 1u, rowBytes(type, cols) };
+        chosen = &m_context.pipeline(
+            std::string("mul_mat_") + suffix, { MatVecWorkgroup, grid.columnsPerGroup, grid.rowsPerGroup });
     }
-    dispatchRows(
-        seq, *chosen, { rowsPerGroup, columnsPerGroup, bytesPerRow }, w, nullptr, rows, cols, x, ncols, y, accumulate);
+    dispatchRows(seq, *chosen, grid, w, nullptr, rows, cols, x, ncols, y, accumulate);
 }
 
 bool Kernels::mulMatGlu(Sequence &seq,
@@ -199,31 +196,16 @@ bool Kernels::mulMatGlu(Sequence &seq,
 {
     if (!typeSuffix(type) || !rowLengthSupported(type, cols))
         return false;
-    const std::uint32_t columnsPerGroup = ncols >= MatMatColumns ? MatMatColumns : 1;
-    std::uint32_t rowsPerGroup = 0;
-    Pipeline *pipeline = chunkedPipeline("mul_mat_vec_glu_", type, cols, layout, columnsPerGroup, &rowsPerGroup);
+    RowGrid grid;
+    Pipeline *pipeline = chunkedPipeline("mul_mat_vec_glu_", type, cols, layout, ncols, &grid);
     if (!pipeline)
         return false;
-    dispatchRows(seq,
-        *pipeline,
-        { rowsPerGroup, columnsPerGroup, weightRowBytes(type, cols, layout) },
-        gate,
-        &up,
-        rows,
-        cols,
-        x,
-        ncols,
-        y,
-        false);
+    dispatchRows(seq, *pipeline, grid, gate, &up, rows, cols, x, ncols, y, false);
     return true;
 }
 
-Pipeline *Kernels::chunkedPipeline(const char *family,
-    GgmlType type,
-    std::uint32_t cols,
-    WeightLayout layout,
-    std::uint32_t columnsPerGroup,
-    std::uint32_t *rowsPerGroup)
+Pipeline *Kernels::chunkedPipeline(
+    const char *family, GgmlType type, std::uint32_t cols, WeightLayout layout, std::uint32_t ncols, RowGrid *grid)
 {
     // Rows of whole 16-byte chunks (plain types, split Q8_0 / Q4_0) on a device with subgroup arithmetic.
     const DeviceInfo &info = m_context.info();
@@ -231,13 +213,18 @@ Pipeline *Kernels::chunkedPipeline(const char *family,
     if (!chunkedKernels(info)
         || !((isPlain(type) && bytesPerRow % 16 == 0 && cols % 4 == 0) || layout == WeightLayout::Split))
         return nullptr;
-    // Batches reuse each chunk of W for 8 columns and each chunk of x for 4 rows (on lavapipe 8 x 8 is as
-    // fast, 16 x 4 and 4 x 4 slower); vectors take 2 rows a pass (1 and 4 were slower).
-    const std::uint32_t rowsPerPass = columnsPerGroup > 1 ? 4 : 2;
+    // Vectors: 2 rows a pass (1 and 4 were slower on lavapipe). Batches: each chunk of W serves 8 columns
+    // (split types 4: their chunks hold 16-32 values, whose x would not stay in registers for 8) and each
+    // chunk of x serves 16 rows (split types 32). Measured on lavapipe for pp512 (CPU seconds): f16 8 x 4
+    // 2.88, 8 x 16 2.06, 8 x 32 1.97; q4_0 8 x 4 7.35, 4 x 4 5.51, 4 x 16 4.03, 4 x 32 3.27.
+    const bool split = layout == WeightLayout::Split;
+    const bool batch = ncols >= MatMatColumns;
+    const std::uint32_t columns = batch ? (split ? 4 : MatMatColumns) : 1;
+    const std::uint32_t rowsPerPass = batch ? (split ? 32 : 16) : 2;
     const std::uint32_t groups = MatVecWorkgroup / info.subgroupSize;
-    *rowsPerGroup = groups * rowsPerPass;
+    *grid = { groups * rowsPerPass, columns, bytesPerRow };
     return &m_context.pipeline(
-        family + pipelineSuffix(type, layout), { MatVecWorkgroup, columnsPerGroup, rowsPerPass, groups });
+        family + pipelineSuffix(type, layout), { MatVecWorkgroup, columns, rowsPerPass, groups });
 }
 
 void Kernels::dispatchRows(Sequence &seq,

@@ -151,13 +151,9 @@ private:
         std::uint32_t columnsPerGroup = 1;
         std::size_t rowBytes = 0;
     };
-    // The chunked matrix-vector pipeline of `family` for these rows, or null where it cannot run.
-    Pipeline *chunkedPipeline(const char *family,
-        GgmlType type,
-        std::uint32_t cols,
-        WeightLayout layout,
-        std::uint32_t columnsPerGroup,
-        std::uint32_t *rowsPerGroup);
+    // The chunked matrix-vector pipeline of `family` for these rows and its grid, or null where it cannot run.
+    Pipeline *chunkedPipeline(
+        const char *family, GgmlType type, std::uint32_t cols, WeightLayout layout, std::uint32_t ncols, RowGrid *grid);
     // Records a matrix product over windows of W's rows (w2: GLU's second matrix, the same windows).
     void dispatchRows(Sequence &seq,
         Pipeline &pipeline,
