@@ -1,5 +1,7 @@
 #include "database.h"
 
+#include "ftstokenizer.h"
+
 #include <sqlite3.h>
 #include <utility>
 
@@ -173,6 +175,8 @@ Expected<std::unique_ptr<Database>> Database::open(const QString &path, bool cre
         return sqliteError(raw, "cannot open library");
     sqlite3_extended_result_codes(raw, 1);
     sqlite3_busy_timeout(raw, 10000);
+    if (auto ok = registerFtsTokenizer(raw); !ok)
+        return std::unexpected(ok.error());
     return db;
 }
 

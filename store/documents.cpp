@@ -1,7 +1,7 @@
 // Library: documents, their content and full-text search.
 #include "database.h"
 #include "library.h"
-#include "util/textutil.h"
+#include "rankedsearch.h"
 
 #include <QFileInfo>
 #include <QJsonDocument>
@@ -97,40 +97,6 @@ std::vector<WordBox> unpackWords(const QByteArray &blob)
     return words;
 }
 
-// FTS5's snippet() works on the search form (CJK spaced apart); undo the spacing and collect the
-// marked ranges.
-void finishSnippet(const QString &marked, SearchHit &hit)
-{
-    QString out;
-    out.reserve(marked.size());
-    int highlightStart = -1;
-    for (qsizetype i = 0; i < marked.size(); ++i) {
-        const QChar c = marked.at(i);
-        if (c == QChar(0x02)) {
-            highlightStart = static_cast<int>(out.size());
-            continue;
-        }
-        if (c == QChar(0x03)) {
-            if (highlightStart >= 0)
-                hit.highlights.emplace_back(highlightStart, static_cast<int>(out.size()) - highlightStart);
-            highlightStart = -1;
-            continue;
-        }
-        if (c == QLatin1Char(' ')) {
-            // Skip spaces searchForm() put around CJK characters.
-            auto cjkAt = [&](qsizetype j) {
-                while (j >= 0 && j < marked.size() && (marked.at(j) == QChar(0x02) || marked.at(j) == QChar(0x03)))
-                    j += (j > i ? 1 : -1);
-                return j >= 0 && j < marked.size() && util::isCjk(marked.at(j).unicode());
-            };
-            if (cjkAt(i + 1) || cjkAt(i - 1) || out.isEmpty())
-                continue;
-        }
-        out.append(c);
-    }
-    hit.snippet = out;
-}
-
 } // namespace
 
 Expected<std::optional<DocumentRecord>> Library::document(std::int64_t id)
@@ -221,8 +187,9 @@ Expected<void> Library::storeContent(std::int64_t id, const DocumentContent &con
                                  "coalesce(?3, ''), ?4, ?5, ?6)");
     auto sentence = m_db->prepare(
         "INSERT INTO sentences(document_id, page, start, end, text) VALUES (?1, ?2, ?3, ?4, coalesce(?5, ''))");
-    auto fts = m_db->prepare("INSERT INTO sentences_fts(rowid, body) VALUES (?1, ?2)");
-    for (auto *st : { &text, &page, &section, &sentence, &fts }) {
+    auto index
+        = m_db->prepare("INSERT INTO sentences_fts(rowid, text) SELECT id, text FROM sentences WHERE document_id = ?1");
+    for (auto *st : { &text, &page, &section, &sentence, &index }) {
         if (!*st)
             return std::unexpected(st->error());
     }
@@ -247,10 +214,11 @@ Expected<void> Library::storeContent(std::int64_t id, const DocumentContent &con
         sentence->bind(1, id).bind(2, s.page).bind(3, s.start).bind(4, s.end).bind(5, s.text);
         if (auto ok = sentence->run(); !ok)
             return ok;
-        fts->bind(1, m_db->lastInsertRowId()).bind(2, util::searchForm(s.text));
-        if (auto ok = fts->run(); !ok)
-            return ok;
     }
+    // One statement indexes the whole document: a row-by-row insert into the index costs three times as
+    // much (and a trigger doing it makes FTS5 flush its pending terms after every row).
+    if (auto ok = index->bind(1, id).run(); !ok)
+        return ok;
     return tx.commit();
 }
 
@@ -379,45 +347,20 @@ Expected<std::optional<SentenceRecord>> Library::sentence(std::int64_t id)
         st->text(5) });
 }
 
+// The same two-phase search as rankedSearch (bounded cost, snippets only for the hits returned), with
+// duplicates included.
 Expected<std::vector<SearchHit>> Library::search(const QString &query, const SearchOptions &options)
 {
-    const QString fts = util::ftsQuery(query.trimmed());
-    if (fts.isEmpty())
-        return std::vector<SearchHit>();
-    auto st = m_db->prepare(
-        "SELECT s.id, s.document_id, s.page, s.start, s.end, d.path, coalesce(d.title, ''), "
-        "snippet(sentences_fts, 0, char(2), char(3), '…', 32), -bm25(sentences_fts) "
-        "FROM sentences_fts JOIN sentences s ON s.id = sentences_fts.rowid JOIN documents d ON d.id = s.document_id "
-        "WHERE sentences_fts MATCH ?1 AND (?2 IS NULL OR s.document_id = ?2) AND (coalesce(?3, '') = '' OR d.type = "
-        "?3) "
-        "ORDER BY bm25(sentences_fts) LIMIT ?4 OFFSET ?5");
-    if (!st)
-        return std::unexpected(st.error());
-    st->bind(1, fts).bind(2, options.documentId).bind(3, options.type).bind(4, options.limit).bind(5, options.offset);
-    std::vector<SearchHit> hits;
-    for (;;) {
-        auto row = st->step();
-        if (!row) {
-            if (row.error().code == Error::Code::Internal)
-                return fail(Error::Code::InvalidArgument,
-                    "cannot search for '" + query.toStdString() + "': " + row.error().message);
-            return std::unexpected(row.error());
-        }
-        if (!*row)
-            break;
-        SearchHit hit;
-        hit.sentenceId = st->int64(0);
-        hit.documentId = st->int64(1);
-        hit.page = static_cast<int>(st->int64(2));
-        hit.start = static_cast<int>(st->int64(3));
-        hit.end = static_cast<int>(st->int64(4));
-        hit.path = st->text(5);
-        hit.title = st->text(6);
-        finishSnippet(st->text(7), hit);
-        hit.score = st->real(8);
-        hits.push_back(std::move(hit));
-    }
-    return hits;
+    RankedSearchOptions ranked;
+    ranked.limit = options.limit;
+    ranked.offset = options.offset;
+    ranked.filter.documentId = options.documentId;
+    ranked.filter.type = options.type;
+    ranked.includeDuplicates = true;
+    auto result = rankedSearch(*this, query, ranked);
+    if (!result)
+        return std::unexpected(result.error());
+    return std::move(result->hits);
 }
 
 Expected<LibraryStats> Library::stats()

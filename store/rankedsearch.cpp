@@ -1,6 +1,7 @@
 #include "rankedsearch.h"
 
 #include "database.h"
+#include "searchsnippet.h"
 #include "util/textutil.h"
 
 #include <algorithm>
@@ -17,34 +18,6 @@ struct Candidate {
     std::int64_t id;
     double rank; // bm25(): lower is better
 };
-
-// snippet() marks terms with \x02 ... \x03 in the search form (CJK spaced apart): undo the spacing
-// and turn the marks into highlight ranges.
-void setSnippet(const QString &marked, SearchHit &hit)
-{
-    QString out;
-    out.reserve(marked.size());
-    int highlightStart = -1;
-    auto isMark = [](QChar c) { return c == QChar(0x02) || c == QChar(0x03); };
-    auto cjkNear = [&](qsizetype j, int step) {
-        while (j >= 0 && j < marked.size() && isMark(marked.at(j)))
-            j += step;
-        return j >= 0 && j < marked.size() && util::isCjk(marked.at(j).unicode());
-    };
-    for (qsizetype i = 0; i < marked.size(); ++i) {
-        const QChar c = marked.at(i);
-        if (c == QChar(0x02)) {
-            highlightStart = static_cast<int>(out.size());
-        } else if (c == QChar(0x03)) {
-            if (highlightStart >= 0)
-                hit.highlights.emplace_back(highlightStart, static_cast<int>(out.size()) - highlightStart);
-            highlightStart = -1;
-        } else if (c != QLatin1Char(' ') || !(out.isEmpty() || cjkNear(i + 1, 1) || cjkNear(i - 1, -1))) {
-            out.append(c);
-        }
-    }
-    hit.snippet = out;
-}
 
 Error queryError(const QString &query, const Error &e)
 {
@@ -236,8 +209,9 @@ Expected<RankedSearchResult> rankedSearch(Library &library, const QString &query
     });
     auto row = db.prepare("SELECT s.id, s.document_id, s.page, s.start, s.end, d.path, coalesce(d.title, ''), d.type, "
                           "d.status FROM sentences s JOIN documents d ON d.id = s.document_id WHERE s.id = ?1");
-    auto snippet = db.prepare("SELECT snippet(sentences_fts, 0, char(2), char(3), '…', 32) FROM sentences_fts "
-                              "WHERE sentences_fts MATCH ?1 AND rowid = ?2");
+    auto snippet = db.prepare(
+        (std::string("SELECT ") + SnippetSql + " FROM sentences_fts WHERE sentences_fts MATCH ?1 AND rowid = ?2")
+            .c_str());
     if (!row)
         return std::unexpected(row.error());
     if (!snippet)

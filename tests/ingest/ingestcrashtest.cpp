@@ -115,13 +115,14 @@ QStringList snapshot(const QString &path)
             out << QStringLiteral("  %1 %2-%3 %4").arg(s.page).arg(s.start).arg(s.end).arg(s.text);
         out << QStringLiteral("  text %1").arg(qHash((*lib)->documentText(d.id).value_or(QString())));
     }
-    // The index holds exactly one entry per sentence and is consistent.
+    // The index holds exactly one entry per sentence (its docsize rows: a count(*) of an external-content
+    // table counts the sentences themselves) and matches the sentences (integrity-check with rank 1).
     auto &db = (*lib)->database();
-    auto fts = db.prepare("SELECT (SELECT count(*) FROM sentences_fts), (SELECT count(*) FROM sentences)");
+    auto fts = db.prepare("SELECT (SELECT count(*) FROM sentences_fts_docsize), (SELECT count(*) FROM sentences)");
     if (!fts || !fts->step())
         qFatal("cannot count the index");
     out << QStringLiteral("fts %1 sentences %2").arg(fts->int64(0)).arg(fts->int64(1));
-    if (!db.exec("INSERT INTO sentences_fts(sentences_fts) VALUES ('integrity-check')"))
+    if (!db.exec("INSERT INTO sentences_fts(sentences_fts, rank) VALUES ('integrity-check', 1)"))
         out << QStringLiteral("fts integrity check failed");
     return out;
 }

@@ -76,6 +76,38 @@ private Q_SLOTS:
         QVERIFY((*lib)->saveDocument(d, makeContent({ QStringLiteral("It works.") })));
     }
 
+    // Migration 0011 moves the index to external content: what an older library indexed is found after it,
+    // CJK included, and removing a document still removes its index entries.
+    void migrationRebuildsTheIndex()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("v10.quire"));
+        {
+            auto db = Database::open(path, true);
+            QVERIFY(db);
+            QVERIFY((*db)->exec("PRAGMA application_id = 1364543826"));
+            QVERIFY(Library::migrate(**db, 10));
+            QVERIFY((*db)->exec("INSERT INTO documents(id, path, status) VALUES (1, '/old.txt', 'ok');"
+                                "INSERT INTO sentences(id, document_id, start, end, text) VALUES "
+                                "(1, 1, 0, 16, 'Call me Ishmael.'), (2, 1, 17, 23, '刘备曰：善。');"
+                                "INSERT INTO sentences_fts(rowid, body) VALUES "
+                                "(1, 'Call me Ishmael.'), (2, ' 刘  备  曰 ： 善 。')"));
+        }
+        auto lib = Library::open(path);
+        QVERIFY2(lib, lib ? "" : lib.error().message.c_str());
+        QCOMPARE((*lib)->search(QStringLiteral("ishmael"))->size(), 1u);
+        auto cjk = (*lib)->search(QStringLiteral("刘备"));
+        QVERIFY2(cjk, cjk ? "" : cjk.error().message.c_str());
+        QCOMPARE(cjk->size(), 1u);
+        QCOMPARE(cjk->front().snippet, QStringLiteral("刘备曰：善。"));
+        QVERIFY(
+            (*lib)->database().exec("INSERT INTO sentences_fts(sentences_fts, rank) VALUES ('integrity-check', 1)"));
+        QVERIFY((*lib)->removeDocument(1));
+        QVERIFY((*lib)->search(QStringLiteral("ishmael"))->empty());
+        QVERIFY(
+            (*lib)->database().exec("INSERT INTO sentences_fts(sentences_fts, rank) VALUES ('integrity-check', 1)"));
+    }
+
     void refusesNewerLibrary()
     {
         QTemporaryDir dir;
