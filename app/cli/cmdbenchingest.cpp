@@ -1,11 +1,10 @@
-// quire bench ingest: ingest throughput against pdftotext, Recoll and a bare FTS5 insert; search latency.
+// quire bench ingest: ingest throughput against pdftotext, Recoll and a bare FTS5 insert.
 #include "benchcorpus.h"
 #include "command.h"
 #include "ingest/pipeline.h"
 #include "store/ftsbaseline.h"
 #include "util/textutil.h"
 
-#include <QCoreApplication>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -27,6 +26,7 @@ struct Measure {
     double bytes = 0;
     double pages = 0;
     QString note;
+    double cpu = 0; // user + system seconds of every process it ran: steadier than wall time on a busy machine
     double mbps() const { return seconds > 0 ? bytes / 1e6 / seconds : 0; }
     double pps() const { return seconds > 0 ? pages / seconds : 0; }
 };
@@ -48,7 +48,9 @@ Expected<QuireRun> runQuire(const QString &name, const QStringList &files, const
     options.jobs = jobs;
     options.read.ocr = false;
     ingest::Pipeline pipeline(**library, options);
+    const double cpu = bench::cpuSeconds();
     auto report = pipeline.run();
+    const double cpuUsed = bench::cpuSeconds() - cpu;
     if (!report)
         return std::unexpected(report.error());
     if (report->failed)
@@ -64,6 +66,7 @@ Expected<QuireRun> runQuire(const QString &name, const QStringList &files, const
         return std::unexpected(documents.error());
     for (const auto &d : *documents)
         run.texts.push_back((*library)->documentText(d.id).value_or(QString()));
+    run.measure.cpu = cpuUsed;
     run.measure.note = QStringLiteral("%1 jobs, %2 sentences").arg(jobs).arg(report->sentences);
     return run;
 }
@@ -76,8 +79,10 @@ Measure fts5Baseline(const std::vector<QString> &texts, const QString &dir, doub
         for (const QString &p : bench::paragraphs(t))
             rows.push_back(util::searchForm(p));
     }
+    const double cpu = bench::cpuSeconds();
     auto seconds = store::bareFtsInsertSeconds(dir + QStringLiteral("/bare-fts5.db"), rows);
     Measure m { QStringLiteral("bare FTS5 insert"), seconds.value_or(0), bytes, pages };
+    m.cpu = bench::cpuSeconds() - cpu;
     m.note = seconds ? QStringLiteral("%1 paragraphs in search form, text already extracted").arg(rows.size())
                      : QString::fromStdString(seconds.error().message);
     return m;
@@ -89,8 +94,10 @@ Measure recoll(const QStringList &files, const QString &dir, const QString &tag,
     QDir().mkpath(folder);
     for (const QString &f : files)
         QFile::copy(f, folder + QLatin1Char('/') + QFileInfo(f).fileName());
+    const double cpu = bench::cpuSeconds();
     auto seconds = bench::timeRecoll(folder, dir + QStringLiteral("/recoll-conf-") + tag);
     Measure m { QStringLiteral("recollindex"), seconds.value_or(0), bytes, pages };
+    m.cpu = bench::cpuSeconds() - cpu;
     m.note = seconds ? QStringLiteral("single process") : QString::fromStdString(seconds.error().message);
     return m;
 }
@@ -104,8 +111,11 @@ void printTable(QTextStream &out, const QString &title, const std::vector<Measur
             << QStringLiteral("%1 MB/s").arg(m.mbps(), 7, 'f', 2).rightJustified(13);
         if (m.pages > 0)
             out << QStringLiteral("%1 pages/s").arg(m.pps(), 8, 'f', 1).rightJustified(16);
+        out << QStringLiteral("cpu %1 s").arg(m.cpu, 6, 'f', 2).rightJustified(14);
         if (&m != &quire && m.seconds > 0)
             out << QStringLiteral("   quire = %1x").arg(m.seconds / quire.seconds, 0, 'f', 2);
+        if (&m != &quire && m.cpu > 0 && quire.cpu > 0)
+            out << QStringLiteral(" (cpu %1x)").arg(m.cpu / quire.cpu, 0, 'f', 2);
         out << "   " << m.note << "\n";
     }
 }
@@ -119,6 +129,8 @@ QJsonArray toJson(const std::vector<Measure> &rows)
             { QStringLiteral("mbPerSecond"), m.mbps() },
             { QStringLiteral("pagesPerSecond"), m.pps() },
             { QStringLiteral("quireRatio"), m.seconds > 0 ? m.seconds / rows.front().seconds : 0 },
+            { QStringLiteral("cpuSeconds"), m.cpu },
+            { QStringLiteral("quireCpuRatio"), m.cpu > 0 && rows.front().cpu > 0 ? m.cpu / rows.front().cpu : 0 },
             { QStringLiteral("note"), m.note } });
     return out;
 }
@@ -130,12 +142,14 @@ Expected<std::vector<Measure>> benchPdf(const QString &pdf, const QString &dir, 
         return std::unexpected(quire.error());
     const Measure &q = quire->measure;
     std::vector<Measure> rows { q };
+    const double cpu = bench::cpuSeconds();
     auto pdftotext = bench::timeProgram(QStringLiteral("pdftotext"), { pdf, dir + QStringLiteral("/pdftotext.txt") });
     rows.push_back({ QStringLiteral("pdftotext"),
         pdftotext.value_or(0),
         q.bytes,
         q.pages,
-        pdftotext ? QStringLiteral("extraction only") : QString::fromStdString(pdftotext.error().message) });
+        pdftotext ? QStringLiteral("extraction only") : QString::fromStdString(pdftotext.error().message),
+        bench::cpuSeconds() - cpu });
     rows.push_back(recoll({ pdf }, dir, QStringLiteral("pdf"), q.bytes, q.pages));
     rows.push_back(fts5Baseline(quire->texts, dir, q.bytes, q.pages));
     return rows;
@@ -153,84 +167,27 @@ Expected<std::vector<Measure>> benchText(const QStringList &novels, const QStrin
     return rows;
 }
 
-int benchSearch(cli::Context &ctx, const QString &path, int generateMb, QJsonObject &json)
-{
-    auto library = store::Library::open(path, store::Library::OpenMode::CreateIfMissing);
-    if (!library)
-        return ctx.fail(library.error());
-    if (generateMb > 0) {
-        if (auto ok = bench::generateLibrary(**library, generateMb, ctx.progress()); !ok)
-            return ctx.fail(ok.error());
-    }
-    QStringList perQuery;
-    auto latency = bench::measureSearch(**library, 20, &perQuery);
-    if (!latency)
-        return ctx.fail(latency.error());
-    auto stats = (*library)->stats();
-    const double fileMb = stats ? stats->fileBytes / 1e6 : 0;
-    json.insert(QStringLiteral("search"),
-        QJsonObject { { QStringLiteral("library"), path },
-            { QStringLiteral("libraryMB"), fileMb },
-            { QStringLiteral("sentences"), qint64(stats ? stats->sentences : 0) },
-            { QStringLiteral("p50ms"), latency->p50 },
-            { QStringLiteral("p95ms"), latency->p95 },
-            { QStringLiteral("maxms"), latency->max },
-            { QStringLiteral("queries"), latency->queries } });
-    if (!ctx.json()) {
-        QTextStream out(stdout);
-        out << QStringLiteral("\nSearch over %1 (%2 MB, %3 sentences), %4 queries:\n")
-                   .arg(path)
-                   .arg(fileMb, 0, 'f', 0)
-                   .arg(qint64(stats ? stats->sentences : 0))
-                   .arg(latency->queries);
-        for (const QString &line : perQuery)
-            out << "  " << line << "\n";
-        out << QStringLiteral("  p50 %1 ms, p95 %2 ms (goal < 50 ms), max %3 ms\n")
-                   .arg(latency->p50, 0, 'f', 2)
-                   .arg(latency->p95, 0, 'f', 2)
-                   .arg(latency->max, 0, 'f', 2);
-    }
-    return cli::ExitOk;
-}
-
-// ../shared/corpus seen from the working folder or from any folder above the executable (a build tree).
-QString defaultCorpus()
-{
-    if (QDir(QStringLiteral("../shared/corpus")).exists())
-        return QDir(QStringLiteral("../shared/corpus")).absolutePath();
-    for (QDir dir(QCoreApplication::applicationDirPath()); !dir.isRoot(); dir.cdUp()) {
-        if (dir.exists(QStringLiteral("../shared/corpus")))
-            return QDir::cleanPath(dir.absoluteFilePath(QStringLiteral("../shared/corpus")));
-    }
-    return QStringLiteral("../shared/corpus");
-}
-
 int run(const QStringList &arguments)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
         "Ingest throughput (extract + segment + index) of freeculture.pdf and the novels of ../shared/corpus, "
-        "with pdftotext, Recoll's indexer and a bare SQLite FTS5 insert measured in the same run; optionally "
-        "search latency over a generated library."));
+        "with pdftotext, Recoll's indexer and a bare SQLite FTS5 insert measured in the same run (search "
+        "latency: quire bench search)."));
     parser.addOption({ QStringLiteral("corpus"), QStringLiteral("The corpus folder."), "DIR" });
     parser.addOption({ QStringLiteral("jobs"), QStringLiteral("Worker processes (default: one per core)."), "N" });
-    parser.addOption({ QStringLiteral("search"), QStringLiteral("Measure search latency over this library."), "LIB" });
-    parser.addOption({ QStringLiteral("generate"),
-        QStringLiteral("With --search: first add about MB megabytes of generated text to it (1024 for the goal)."),
-        "MB" });
-    parser.addOption({ QStringLiteral("skip-ingest"), QStringLiteral("Only the search part.") });
     cli::Context ctx;
     int code = 0;
     if (!ctx.parse(parser, arguments, 0, &code))
         return code;
     QString corpus = parser.value(QStringLiteral("corpus"));
     if (corpus.isEmpty())
-        corpus = defaultCorpus();
+        corpus = bench::defaultCorpus();
     const int jobs = parser.isSet(QStringLiteral("jobs")) ? parser.value(QStringLiteral("jobs")).toInt()
                                                           : QThread::idealThreadCount();
     QJsonObject json;
     QTextStream out(stdout);
-    if (!parser.isSet(QStringLiteral("skip-ingest"))) {
+    {
         const QString pdf = corpus + QStringLiteral("/pdfs/text/freeculture.pdf");
         const QDir novelsDir(corpus + QStringLiteral("/novels"));
         QStringList novels;
@@ -249,7 +206,8 @@ int run(const QStringList &arguments)
         json.insert(QStringLiteral("text"), toJson(*textRows));
         if (!ctx.json()) {
             out << "Ingest benchmark (" << QThread::idealThreadCount()
-                << " cores; other work on the machine adds noise)";
+                << " cores; other work on the machine adds noise to wall time: cpu = user + system seconds of all "
+                   "the processes each ran)";
             printTable(out,
                 QStringLiteral("freeculture.pdf (%1 pages, goal: >= 1.0x pdftotext)").arg((*pdfRows)[0].pages),
                 *pdfRows);
@@ -258,19 +216,13 @@ int run(const QStringList &arguments)
             out.flush();
         }
     }
-    if (parser.isSet(QStringLiteral("search"))) {
-        const int rc = benchSearch(
-            ctx, parser.value(QStringLiteral("search")), parser.value(QStringLiteral("generate")).toInt(), json);
-        if (rc != cli::ExitOk)
-            return rc;
-    }
     if (ctx.json())
         ctx.printJson(json);
     return cli::ExitOk;
 }
 
 const bool registered = cli::registerCommand({ QStringLiteral("bench-ingest"),
-    QStringLiteral("Ingest and search throughput against pdftotext, Recoll and bare FTS5"),
+    QStringLiteral("Ingest throughput against pdftotext, Recoll and bare FTS5"),
     run });
 
 } // namespace
