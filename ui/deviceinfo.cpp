@@ -94,7 +94,7 @@ QString DeviceInfo::text() const
     QStringList parts { backend };
     if (!simd.isEmpty())
         parts << simd;
-    parts << QObject::tr("%n thread(s)", nullptr, threads);
+    parts << (threads == 1 ? QObject::tr("1 thread") : QObject::tr("%1 threads").arg(threads));
     const QString cpu = parts.join(QStringLiteral(" · "));
     return note.isEmpty() ? cpu : QObject::tr("%1 — %2").arg(cpu, note);
 }

@@ -10,6 +10,11 @@
 namespace quire::ui
 {
 
+namespace
+{
+constexpr int ProbeDelayMs = 1500;
+} // namespace
+
 DeviceStatusLabel::DeviceStatusLabel(QWidget *parent)
     : QLabel(parent)
     , m_device(DeviceInfo::detect())
@@ -41,10 +46,14 @@ void DeviceStatusLabel::refresh()
 void DeviceStatusLabel::showEvent(QShowEvent *event)
 {
     QLabel::showEvent(event);
-    // After the window has painted: the probe then competes with nothing the person waits for.
+    // Listing Vulkan devices costs a CPU core for 0.1-0.3 s (lavapipe): on a small machine that would slow
+    // the library's first load, so the probe waits until the window has most likely become usable.
     if (!m_started) {
         m_started = true;
-        QTimer::singleShot(0, this, &DeviceStatusLabel::refresh);
+        QTimer::singleShot(ProbeDelayMs, this, [this] {
+            if (!m_probed && m_sequence == 0)
+                refresh();
+        });
     }
 }
 

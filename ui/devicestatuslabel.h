@@ -10,7 +10,7 @@ namespace quire::ui
 
 // The status bar's compute device and model: "Vulkan · NVIDIA GeForce RTX 4090 · Model: llama3:8b".
 // It shows the CPU at once and asks which device a model would run on (DeviceInfo::probe, a Vulkan
-// device listing) in a worker when it is first shown, so the probe never delays the window.
+// device listing) in a worker 1.5 s after it is first shown, so the probe never delays the window.
 // A click opens the model manager (activated()).
 class DeviceStatusLabel : public QLabel
 {

@@ -42,6 +42,7 @@ private Q_SLOTS:
         const DeviceInfo vulkan = DeviceInfo::probe(QStringLiteral("vulkan"));
         qunsetenv("VK_ICD_FILENAMES");
         qunsetenv("VK_DRIVER_FILES");
+        qInfo("no Vulkan device, auto: %s; vulkan: %s", qPrintable(automatic.text()), qPrintable(vulkan.text()));
         QCOMPARE(automatic.backend, QStringLiteral("CPU"));
         QVERIFY2(automatic.text().contains(QStringLiteral("no Vulkan")), qPrintable(automatic.text()));
         QVERIFY(vulkan.failed); // asked for Vulkan: an error, not the CPU
