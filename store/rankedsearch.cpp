@@ -4,9 +4,11 @@
 #include "searchsnippet.h"
 #include "util/textutil.h"
 
+#include <QStringList>
 #include <algorithm>
 #include <limits>
 #include <string>
+#include <unordered_map>
 
 namespace quire::store
 {
@@ -171,6 +173,40 @@ Expected<bool> fillHit(
     return keep;
 }
 
+// The snippets of all hits in one query. Each MATCH re-reads the terms' doclists, and a prefix that the
+// prefix index does not cover (whal*) merges the doclists of every term it expands to: once per hit would
+// cost twenty such merges. The hits' id range goes to FTS5 (a bounded scan of the matches in it); the ids
+// themselves are a filter (+rowid: not offered to FTS5, which would run the query once per id).
+Expected<void> addSnippets(Database &db, const QString &fts, std::vector<SearchHit> &hits)
+{
+    if (hits.empty())
+        return {};
+    QStringList ids;
+    std::int64_t low = hits.front().sentenceId;
+    std::int64_t high = low;
+    for (const SearchHit &h : hits) {
+        ids << QString::number(h.sentenceId);
+        low = std::min(low, h.sentenceId);
+        high = std::max(high, h.sentenceId);
+    }
+    auto st = db.prepare((std::string("SELECT rowid, ") + SnippetSql
+        + " FROM sentences_fts WHERE sentences_fts MATCH ?1 AND rowid BETWEEN ?2 AND ?3 "
+          "AND +rowid IN (SELECT value FROM json_each(?4))")
+                             .c_str());
+    if (!st)
+        return std::unexpected(st.error());
+    st->bind(1, fts).bind(2, low).bind(3, high).bind(
+        4, QLatin1Char('[') + ids.join(QLatin1Char(',')) + QLatin1Char(']'));
+    std::unordered_map<std::int64_t, QString> marked;
+    if (auto ok = forEachRow(*st, [&](Statement &) { marked.emplace(st->int64(0), st->text(1)); }); !ok)
+        return ok;
+    for (SearchHit &h : hits) {
+        if (auto it = marked.find(h.sentenceId); it != marked.end())
+            setSnippet(it->second, h);
+    }
+    return {};
+}
+
 } // namespace
 
 QDate SearchFilter::parseBound(const QString &text, bool last)
@@ -209,13 +245,8 @@ Expected<RankedSearchResult> rankedSearch(Library &library, const QString &query
     });
     auto row = db.prepare("SELECT s.id, s.document_id, s.page, s.start, s.end, d.path, coalesce(d.title, ''), d.type, "
                           "d.status FROM sentences s JOIN documents d ON d.id = s.document_id WHERE s.id = ?1");
-    auto snippet = db.prepare(
-        (std::string("SELECT ") + SnippetSql + " FROM sentences_fts WHERE sentences_fts MATCH ?1 AND rowid = ?2")
-            .c_str());
     if (!row)
         return std::unexpected(row.error());
-    if (!snippet)
-        return std::unexpected(snippet.error());
     int skipped = 0;
     for (const Candidate &c : *list) {
         if (static_cast<int>(result.hits.size()) >= options.limit)
@@ -226,14 +257,11 @@ Expected<RankedSearchResult> rankedSearch(Library &library, const QString &query
             return std::unexpected(keep.error());
         if (!*keep || skipped++ < options.offset)
             continue;
-        snippet->bind(1, fts).bind(2, c.id);
-        if (auto found = snippet->step(); !found)
-            return std::unexpected(queryError(query, found.error()));
-        setSnippet(snippet->text(0), hit);
-        snippet->reset();
         hit.score = -c.rank;
         result.hits.push_back(std::move(hit));
     }
+    if (auto ok = addSnippets(db, fts, result.hits); !ok)
+        return std::unexpected(queryError(query, ok.error()));
     return result;
 }
 
