@@ -66,7 +66,7 @@ QString ModelListModel::parameterText(qint64 n)
         return QStringLiteral("%1 B").arg(double(n) / 1e9, 0, 'f', 2);
     if (n >= 1000000)
         return QStringLiteral("%1 M").arg(double(n) / 1e6, 0, 'f', n >= 100000000 ? 0 : 1);
-    return QStringLiteral("%1 K").arg(double(n) / 1e3, 0, 'f', 1);
+    return n >= 1000 ? QStringLiteral("%1 K").arg(double(n) / 1e3, 0, 'f', 1) : QString::number(n);
 }
 
 QVariant ModelListModel::display(const ModelEntry &e, int column) const
