@@ -3,15 +3,16 @@
 #include "store/analysisstore.h"
 #include "ui/deliver.h"
 #include "ui/emptystatepage.h"
+#include "ui/entityeditor.h"
+#include "ui/entitygraphview.h"
 #include "ui/librarysession.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
-#include <QInputDialog>
 #include <QLabel>
 #include <QListWidget>
-#include <QMenu>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QSplitter>
 #include <QStackedWidget>
@@ -28,13 +29,58 @@ constexpr int IdRole = Qt::UserRole + 2;
 constexpr int DocumentIdRole = Qt::UserRole + 3;
 constexpr int SentenceIdRole = Qt::UserRole + 4;
 constexpr int EntityLimit = 2000;
+constexpr std::size_t LineLimit = 500;
+
+// A sentence in the mentions list: where it is, its text and the words to highlight in the reader.
+struct Line {
+    qint64 documentId = 0;
+    qint64 sentenceId = 0;
+    QString text;
+    QString surface;
+};
+
+Expected<std::vector<Line>> mentionLines(store::Library &lib, qint64 entityId)
+{
+    auto mentions = store::AnalysisStore(lib).mentions(entityId);
+    if (!mentions)
+        return std::unexpected(mentions.error());
+    std::vector<Line> out;
+    for (const auto &m : *mentions) {
+        auto sentence = lib.sentence(m.sentenceId);
+        out.push_back({ m.documentId,
+            m.sentenceId,
+            sentence && *sentence ? (*sentence)->text.simplified() : QString(),
+            m.surface });
+        if (out.size() >= LineLimit)
+            break;
+    }
+    return out;
+}
+
+Expected<std::vector<Line>> evidenceLines(store::Library &lib, const QList<qint64> &sentences, const QString &surface)
+{
+    std::vector<Line> out;
+    for (qint64 id : sentences) {
+        auto sentence = lib.sentence(id);
+        if (!sentence)
+            return std::unexpected(sentence.error());
+        if (*sentence)
+            out.push_back({ (*sentence)->documentId, id, (*sentence)->text.simplified(), surface });
+        if (out.size() >= LineLimit)
+            break;
+    }
+    return out;
+}
 } // namespace
 
 EntityListView::EntityListView(QWidget *parent)
     : QWidget(parent)
+    , m_editor(new EntityEditor(this))
     , m_type(new QComboBox(this))
     , m_entities(new QTreeWidget(this))
+    , m_mentionsTitle(new QLabel(this))
     , m_mentions(new QListWidget(this))
+    , m_graph(new EntityGraphView(this))
     , m_empty(new EmptyStatePage(QStringLiteral("distribute-graph"),
           tr("No entities yet"),
           tr("People, places and organisations are found by the analysis, with every mention linked to its "
@@ -59,11 +105,17 @@ EntityListView::EntityListView(QWidget *parent)
     for (int column = 1; column < 4; ++column)
         m_entities->header()->setSectionResizeMode(column, QHeaderView::ResizeToContents);
     m_entities->header()->setStretchLastSection(false);
-    connect(m_entities, &QTreeWidget::currentItemChanged, this, &EntityListView::loadMentions);
+    connect(m_entities, &QTreeWidget::currentItemChanged, this, [this](QTreeWidgetItem *item) {
+        const qint64 id = item ? item->data(0, IdRole).toLongLong() : 0;
+        m_graph->selectEntity(id);
+        if (item)
+            loadMentions(id, item->text(0));
+    });
     connect(m_entities, &QWidget::customContextMenuRequested, this, &EntityListView::showMenu);
     m_mentions->setWordWrap(true);
     m_mentions->setAlternatingRowColors(true);
     m_mentions->setAccessibleName(tr("Mentions"));
+    m_mentionsTitle->setBuddy(m_mentions);
     connect(m_mentions, &QListWidget::itemActivated, this, [this](QListWidgetItem *item) {
         Q_EMIT mentionActivated(item->data(DocumentIdRole).toLongLong(),
             item->data(SentenceIdRole).toLongLong(),
@@ -71,31 +123,69 @@ EntityListView::EntityListView(QWidget *parent)
     });
     connect(m_empty->setAction(tr("Run Analysis")), &QPushButton::clicked, this, &EntityListView::analysisRequested);
 
-    auto *splitter = new QSplitter(Qt::Horizontal, this);
-    splitter->addWidget(m_entities);
-    splitter->addWidget(m_mentions);
-    splitter->setStretchFactor(0, 3);
-    splitter->setStretchFactor(1, 2);
-    auto *content = new QWidget(this);
-    auto *bar = new QHBoxLayout;
-    bar->addWidget(new QLabel(tr("Show:"), content));
-    bar->addWidget(m_type);
-    bar->addStretch(1);
-    bar->addWidget(new QLabel(tr("Right-click to rename, merge or delete."), content));
-    auto *contentLayout = new QVBoxLayout(content);
-    contentLayout->setContentsMargins(0, 0, 0, 0);
-    contentLayout->addLayout(bar);
-    contentLayout->addWidget(splitter, 1);
+    connect(m_editor, &EntityEditor::edited, this, [this] {
+        reload();
+        m_graph->reload();
+    });
+    connect(m_editor, &EntityEditor::failed, this, [this](const QString &message) {
+        QMessageBox::warning(this, tr("Entities"), message);
+    });
+    connect(m_graph, &EntityGraphView::entitiesEdited, this, &EntityListView::reload);
+    connect(m_graph, &EntityGraphView::entitySelected, this, &EntityListView::selectEntity);
+    connect(m_graph, &EntityGraphView::entityActivated, this, [this](qint64 id) {
+        m_openFirstMention = true;
+        selectEntity(id);
+    });
+    connect(m_graph, &EntityGraphView::edgeSelected, this, &EntityListView::showEvidence);
+
     m_stack->addWidget(m_empty);
-    m_stack->addWidget(content);
+    m_stack->addWidget(createContent());
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addWidget(m_stack);
 }
 
+QWidget *EntityListView::createContent()
+{
+    auto *content = new QWidget(this);
+    auto *bar = new QHBoxLayout;
+    auto *show = new QLabel(tr("&Show:"), content);
+    show->setBuddy(m_type);
+    bar->addWidget(show);
+    bar->addWidget(m_type);
+    bar->addStretch(1);
+    bar->addWidget(new QLabel(tr("Right-click to rename, merge or delete."), content));
+    auto *mentions = new QWidget(content);
+    auto *mentionsLayout = new QVBoxLayout(mentions);
+    mentionsLayout->setContentsMargins(0, 0, 0, 0);
+    mentionsLayout->addWidget(m_mentionsTitle);
+    mentionsLayout->addWidget(m_mentions, 1);
+    auto *lists = new QSplitter(Qt::Vertical, content);
+    lists->addWidget(m_entities);
+    lists->addWidget(mentions);
+    lists->setStretchFactor(0, 3);
+    lists->setStretchFactor(1, 2);
+    auto *left = new QWidget(content);
+    auto *leftLayout = new QVBoxLayout(left);
+    leftLayout->setContentsMargins(0, 0, 0, 0);
+    leftLayout->addLayout(bar);
+    leftLayout->addWidget(lists, 1);
+    auto *splitter = new QSplitter(Qt::Horizontal, content);
+    splitter->addWidget(left);
+    splitter->addWidget(m_graph);
+    splitter->setStretchFactor(0, 2);
+    splitter->setStretchFactor(1, 3);
+    auto *contentLayout = new QVBoxLayout(content);
+    contentLayout->setContentsMargins(0, 0, 0, 0);
+    contentLayout->addWidget(splitter, 1);
+    return content;
+}
+
 void EntityListView::setSession(std::shared_ptr<LibrarySession> session)
 {
     m_session = std::move(session);
+    m_editor->setSession(m_session);
+    m_graph->setSession(m_session);
     reload();
 }
 
@@ -104,6 +194,7 @@ void EntityListView::reload()
     const quint64 sequence = ++m_sequence;
     m_entities->clear();
     m_mentions->clear();
+    m_mentionsTitle->clear();
     if (!m_session) {
         m_stack->setCurrentWidget(m_empty);
         return;
@@ -142,85 +233,83 @@ void EntityListView::reload()
         });
 }
 
-void EntityListView::loadMentions()
+void EntityListView::selectEntity(qint64 entityId)
+{
+    for (int i = 0; i < m_entities->topLevelItemCount(); ++i) {
+        QTreeWidgetItem *item = m_entities->topLevelItem(i);
+        if (item->data(0, IdRole).toLongLong() != entityId)
+            continue;
+        if (item == m_entities->currentItem())
+            loadMentions(entityId, item->text(0));
+        else
+            m_entities->setCurrentItem(item);
+        m_entities->scrollToItem(item);
+        return;
+    }
+    // Not listed (another type is shown): list its mentions all the same.
+    m_entities->setCurrentItem(nullptr);
+    const int node = m_graph->nodeOf(entityId);
+    loadMentions(entityId, node >= 0 ? m_graph->graph().nodes[std::size_t(node)].name : QString());
+}
+
+void EntityListView::loadMentions(qint64 entityId, const QString &name)
+{
+    showLines(
+        tr("&Mentions of %1:").arg(name), [entityId](store::Library &lib) { return mentionLines(lib, entityId); });
+}
+
+void EntityListView::showEvidence(const QString &source, const QString &target, const QList<qint64> &sentences)
+{
+    m_openFirstMention = false;
+    showLines(tr("&Evidence for %1 — %2 (%n sentence(s)):", nullptr, int(sentences.size())).arg(source, target),
+        [sentences, source](store::Library &lib) { return evidenceLines(lib, sentences, source); });
+}
+
+template <typename Load> void EntityListView::showLines(const QString &title, Load load)
 {
     const quint64 sequence = ++m_mentionSequence;
     m_mentions->clear();
-    QTreeWidgetItem *current = m_entities->currentItem();
-    if (!current || !m_session)
+    m_mentionsTitle->setText(title);
+    if (!m_session)
         return;
-    const qint64 id = current->data(0, IdRole).toLongLong();
-    deliver(m_session->run([id](store::Library &lib) -> Expected<std::vector<std::pair<store::MentionRow, QString>>> {
-        auto mentions = store::AnalysisStore(lib).mentions(id);
-        if (!mentions)
-            return std::unexpected(mentions.error());
-        std::vector<std::pair<store::MentionRow, QString>> out;
-        for (auto &m : *mentions) {
-            auto sentence = lib.sentence(m.sentenceId);
-            QString text = sentence && *sentence ? (*sentence)->text.simplified() : QString();
-            out.emplace_back(std::move(m), std::move(text));
-            if (out.size() >= 500)
-                break;
+    deliver(m_session->run(std::move(load)), this, [this, sequence](Expected<std::vector<Line>> lines) {
+        if (sequence != m_mentionSequence || !lines)
+            return;
+        for (const Line &line : *lines) {
+            auto *item = new QListWidgetItem(line.text.isEmpty() ? line.surface : line.text, m_mentions);
+            item->setData(DocumentIdRole, line.documentId);
+            item->setData(SentenceIdRole, line.sentenceId);
+            item->setData(KeyRole, line.surface);
         }
-        return out;
-    }),
-        this,
-        [this, sequence](Expected<std::vector<std::pair<store::MentionRow, QString>>> rows) {
-            if (sequence != m_mentionSequence || !rows)
-                return;
-            for (const auto &[m, text] : *rows) {
-                auto *item = new QListWidgetItem(text.isEmpty() ? m.surface : text, m_mentions);
-                item->setData(DocumentIdRole, qint64(m.documentId));
-                item->setData(SentenceIdRole, qint64(m.sentenceId));
-                item->setData(KeyRole, m.surface);
-            }
-            Q_EMIT mentionsLoaded(int(rows->size()));
-        });
+        if (std::exchange(m_openFirstMention, false) && m_mentions->count() > 0)
+            Q_EMIT m_mentions->itemActivated(m_mentions->item(0));
+        Q_EMIT mentionsLoaded(int(lines->size()));
+    });
 }
 
-void EntityListView::edit(const QList<std::pair<QString, QString>> &opsAndArguments, const QStringList &keys)
-{
-    if (!m_session || keys.isEmpty())
-        return;
-    deliver(m_session->run([opsAndArguments, keys](store::Library &lib) -> Expected<void> {
-        store::AnalysisStore analysis(lib);
-        for (int i = 0; i < keys.size(); ++i) {
-            const auto &[op, argument] = opsAndArguments.at(qMin(i, int(opsAndArguments.size()) - 1));
-            if (auto r = analysis.addEdit(op, keys.at(i), argument); !r)
-                return std::unexpected(r.error());
-        }
-        return analysis.rebuildEntities();
-    }),
-        this,
-        [this](Expected<void>) { reload(); });
-}
-
-void EntityListView::renameCurrent(const QString &name)
-{
-    if (QTreeWidgetItem *item = m_entities->currentItem(); item && !name.trimmed().isEmpty())
-        edit({ { QStringLiteral("rename"), name.trimmed() } }, { item->data(0, KeyRole).toString() });
-}
-
-void EntityListView::deleteCurrent()
+QStringList EntityListView::selectedKeys() const
 {
     QStringList keys;
     for (QTreeWidgetItem *item : m_entities->selectedItems())
         keys << item->data(0, KeyRole).toString();
-    edit({ { QStringLiteral("delete"), QString() } }, keys);
+    return keys;
+}
+
+void EntityListView::renameCurrent(const QString &name)
+{
+    if (QTreeWidgetItem *item = m_entities->currentItem())
+        m_editor->rename(item->data(0, KeyRole).toString(), name);
+}
+
+void EntityListView::deleteCurrent()
+{
+    m_editor->remove(selectedKeys());
 }
 
 void EntityListView::mergeSelected()
 {
-    QTreeWidgetItem *target = m_entities->currentItem();
-    if (!target)
-        return;
-    const QString targetKey = target->data(0, KeyRole).toString();
-    QStringList keys;
-    for (QTreeWidgetItem *item : m_entities->selectedItems()) {
-        if (item != target)
-            keys << item->data(0, KeyRole).toString();
-    }
-    edit({ { QStringLiteral("merge"), targetKey } }, keys);
+    if (QTreeWidgetItem *target = m_entities->currentItem())
+        m_editor->merge(selectedKeys(), target->data(0, KeyRole).toString());
 }
 
 void EntityListView::showMenu(const QPoint &pos)
@@ -228,19 +317,11 @@ void EntityListView::showMenu(const QPoint &pos)
     QTreeWidgetItem *item = m_entities->itemAt(pos);
     if (!item)
         return;
-    QMenu menu;
-    connect(menu.addAction(tr("Rename…")), &QAction::triggered, this, [this, item] {
-        bool ok = false;
-        const QString name
-            = QInputDialog::getText(this, tr("Rename Entity"), tr("Name:"), QLineEdit::Normal, item->text(0), &ok);
-        if (ok)
-            renameCurrent(name);
-    });
-    QAction *merge = menu.addAction(tr("Merge Selected into “%1”").arg(item->text(0)));
-    merge->setEnabled(m_entities->selectedItems().size() > 1);
-    connect(merge, &QAction::triggered, this, &EntityListView::mergeSelected);
-    connect(menu.addAction(tr("Delete")), &QAction::triggered, this, &EntityListView::deleteCurrent);
-    menu.exec(m_entities->viewport()->mapToGlobal(pos));
+    m_editor->showMenu(this,
+        m_entities->viewport()->mapToGlobal(pos),
+        item->data(0, KeyRole).toString(),
+        item->text(0),
+        selectedKeys());
 }
 
 } // namespace quire::ui

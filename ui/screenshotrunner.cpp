@@ -1,5 +1,8 @@
 #include "ui/screenshotrunner.h"
 
+#include "ui/entitygraphview.h"
+#include "ui/entitylistview.h"
+#include "ui/graphcanvas.h"
 #include "ui/librarypanel.h"
 #include "ui/mainwindow.h"
 #include "ui/readerview.h"
@@ -124,6 +127,33 @@ void ScreenshotRunner::analysisTabs()
         m_window->showTab(tab);
         save(QString::fromLatin1(name));
     }
+    entityGraph([this] { jobsPanel(); });
+}
+
+void ScreenshotRunner::entityGraph(std::function<void()> then)
+{
+    // The Entities tab at full width (docks hidden for the shot), once the graph is laid out.
+    EntityGraphView *graph = m_window->entityView()->graph();
+    m_window->showTab(MainWindow::EntitiesTab);
+    m_window->libraryDock()->hide();
+    m_window->searchDock()->hide();
+    auto shoot = [this, graph, then] {
+        graph->canvas()->fitToView();
+        settleThen([this, then] {
+            save(QStringLiteral("11-entity-graph.png"));
+            m_window->libraryDock()->show();
+            m_window->searchDock()->show();
+            then();
+        });
+    };
+    if (graph->isLayoutRunning())
+        waitFor(graph, &EntityGraphView::layoutFinished, shoot);
+    else
+        settleThen(shoot);
+}
+
+void ScreenshotRunner::jobsPanel()
+{
     m_window->showTab(MainWindow::ReaderTab);
     // The jobs panel with a real job: re-running the analysis (quick when nothing changed).
     m_window->jobsDock()->show();

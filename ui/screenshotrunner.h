@@ -11,8 +11,8 @@ namespace quire::ui
 class MainWindow;
 
 // Drives the main window through the views a reviewer checks and saves a PNG of each: the welcome page,
-// the library, a search, the reader at a cited sentence (text and PDF), the analysis tabs and the jobs
-// panel. Used by `quire-gui --screenshots DIR LIB` and the scripted Xvfb run.
+// the library, a search, the reader at a cited sentence (text and PDF), the analysis tabs, the entity
+// graph and the jobs panel. Used by `quire-gui --screenshots DIR LIB` and the scripted Xvfb run.
 class ScreenshotRunner : public QObject
 {
     Q_OBJECT
@@ -39,6 +39,8 @@ private:
     // Filters the search to `type`, opens the first hit and saves `name` once it is highlighted.
     void openHit(const QString &type, const QString &name, std::function<void()> then);
     void analysisTabs();
+    void entityGraph(std::function<void()> then);
+    void jobsPanel();
 
     MainWindow *m_window;
     QString m_library;
