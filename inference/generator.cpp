@@ -127,6 +127,12 @@ Expected<void> Generator::evaluateChunks(
     return {};
 }
 
+void Generator::clear()
+{
+    m_history.clear();
+    m_context.truncate(0);
+}
+
 Expected<void> Generator::evaluate(std::span<const std::int32_t> tokens, const CancelToken *cancel)
 {
     // Whatever the context holds beyond history() (a generation step never evaluated) is dropped first.

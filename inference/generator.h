@@ -83,6 +83,8 @@ public:
     // receiver computes rate and ETA. nullptr: silent.
     void setProgress(Progress *progress, std::int32_t progressMinTokens = 4 * kPrefillChunk);
 
+    // Forgets every evaluated token.
+    void clear();
     // Evaluates `tokens` after history() without generating (a prefix to save, say).
     Expected<void> evaluate(std::span<const std::int32_t> tokens, const CancelToken *cancel = nullptr);
     // "Read once, ask many": saves the context's state for history() (see EvalContext::savePrefix), and

@@ -100,7 +100,9 @@ Expected<void> KvCache::reserve(std::int32_t newLength)
         auto copy = allocateBlock(blockBytes());
         if (!copy)
             return fail(Error::Code::TooLarge, "out of memory for the KV cache");
-        std::memcpy(copy.get(), m_blocks[b], blockBytes());
+        // Only a block that still holds valid positions needs its contents.
+        if (static_cast<std::int64_t>(b) * m_config.blockTokens < m_length)
+            std::memcpy(copy.get(), m_blocks[b], blockBytes());
         m_blocks[b] = copy.get();
         m_owned[b] = std::move(copy);
     }

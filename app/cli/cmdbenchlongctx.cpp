@@ -8,6 +8,9 @@
 #include "inference/recallmodel.h"
 #include "inference/rulertasks.h"
 
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QTemporaryDir>
@@ -39,6 +42,13 @@ struct Row {
     int sparseFound = 0;
     int needles = 0;
     float logitDistance = 0.0f;
+    // Read once, ask many: the sparse prefix saved, loaded into a fresh context and asked again.
+    double prefillSeconds = 0.0;
+    double saveSeconds = 0.0;
+    double loadSeconds = 0.0;
+    double fileBytes = 0.0;
+    int loadedFound = -1; // -1: not measured
+    bool loadedIdentical = false; // the loaded context's logits equal the original's bit for bit
 };
 
 struct Bench {
@@ -47,6 +57,7 @@ struct Bench {
     SparseAttentionSettings settings;
     std::int32_t denseMax = 32768;
     double kvBytesPerPosition = 0.0; // one position, every layer and KV head, keys and values
+    QString persistDir; // where the prefix is saved; empty: persistence not measured
 
     Expected<std::unique_ptr<EvalContext>> context(std::int32_t nCtx, AttentionMode mode) const
     {
@@ -82,7 +93,44 @@ struct Bench {
     }
 
     Expected<Row> measure(std::int32_t length) const;
+    Expected<void> persist(EvalContext &ctx,
+        std::span<const std::int32_t> haystack,
+        const std::vector<std::pair<std::int32_t, std::int32_t>> &needles,
+        const std::vector<float> &sparseLogits,
+        Row &row) const;
 };
+
+// Saves the freshly prefilled context, loads the file into a new context and asks every needle there.
+Expected<void> Bench::persist(EvalContext &ctx,
+    std::span<const std::int32_t> haystack,
+    const std::vector<std::pair<std::int32_t, std::int32_t>> &needles,
+    const std::vector<float> &sparseLogits,
+    Row &row) const
+{
+    const std::string path = QDir(persistDir).filePath(QStringLiteral("prefix.kv")).toStdString();
+    double t0 = now();
+    if (auto ok = ctx.savePrefix(path, haystack); !ok)
+        return ok;
+    row.saveSeconds = now() - t0;
+    row.fileBytes = static_cast<double>(QFileInfo(QString::fromStdString(path)).size());
+    auto loaded = context(static_cast<std::int32_t>(haystack.size()) + 16, AttentionMode::Sparse);
+    if (!loaded)
+        return std::unexpected(loaded.error());
+    t0 = now();
+    auto tokens = (*loaded)->loadPrefix(path);
+    if (!tokens)
+        return std::unexpected(tokens.error());
+    row.loadSeconds = now() - t0;
+    std::vector<float> loadedLogits;
+    auto found = ask(**loaded, haystack, needles, loadedLogits);
+    if (!found)
+        return std::unexpected(found.error());
+    row.loadedFound = found->first;
+    row.loadedIdentical = loadedLogits == sparseLogits;
+    loaded->reset();
+    QFile::remove(QString::fromStdString(path));
+    return {};
+}
 
 Expected<Row> Bench::measure(std::int32_t length) const
 {
@@ -107,7 +155,8 @@ Expected<Row> Bench::measure(std::int32_t length) const
     double t0 = now();
     if (auto ok = (*ctx)->decode(haystack, LogitsMode::None, logits, &cli::Context::cancel()); !ok)
         return std::unexpected(ok.error());
-    row.sparsePrefill = static_cast<double>(haystack.size()) / (now() - t0);
+    row.prefillSeconds = now() - t0;
+    row.sparsePrefill = static_cast<double>(haystack.size()) / row.prefillSeconds;
     // The CPU backend's context: its sparse state gives the read counters and the mode switch.
     cpu::SparseAttender *sparse = static_cast<cpu::CpuContext *>(ctx->get())->sparse();
     sparse->resetStats();
@@ -117,6 +166,10 @@ Expected<Row> Bench::measure(std::int32_t length) const
     const cpu::SparseStats st = sparse->stats();
     const double perToken = static_cast<double>(model.hparams().nLayer) * model.hparams().nHeadKv;
     row.sparseFound = s->first;
+    if (!persistDir.isEmpty()) {
+        if (auto ok = persist(**ctx, haystack, needles, sparseLogits, row); !ok)
+            return std::unexpected(ok.error());
+    }
     row.sparseDecodeMs = s->second * 1e3;
     row.sparseKvBytes = static_cast<double>(st.positionsRead) / static_cast<double>(st.queries) * kvBytesPerPosition;
     row.summaryBytes = static_cast<double>(st.blocksScored) / static_cast<double>(st.queries) * perToken
@@ -157,7 +210,13 @@ QJsonObject toJson(const Row &r)
         { QStringLiteral("needles"), r.needles },
         { QStringLiteral("dense_found"), r.denseFound },
         { QStringLiteral("sparse_found"), r.sparseFound },
-        { QStringLiteral("max_logit_distance"), static_cast<double>(r.logitDistance) } };
+        { QStringLiteral("max_logit_distance"), static_cast<double>(r.logitDistance) },
+        { QStringLiteral("prefill_s"), r.prefillSeconds },
+        { QStringLiteral("save_s"), r.saveSeconds },
+        { QStringLiteral("load_s"), r.loadSeconds },
+        { QStringLiteral("kv_file_bytes"), r.fileBytes },
+        { QStringLiteral("loaded_found"), r.loadedFound },
+        { QStringLiteral("loaded_logits_identical"), r.loadedIdentical } };
 }
 
 QString mib(double bytes)
@@ -181,6 +240,18 @@ void printRow(QTextStream &out, const Row &r)
                .arg(r.needles)
                .arg(r.sparseFound)
                .arg(static_cast<double>(r.logitDistance), 0, 'g', 3);
+    if (r.loadedFound >= 0) {
+        out << QStringLiteral("         saved prefix: %1 MiB file, save %2 s, load %3 s vs prefill %4 s (%5x), "
+                              "loaded recall %6/%7, logits identical: %8\n")
+                   .arg(mib(r.fileBytes))
+                   .arg(r.saveSeconds, 0, 'f', 3)
+                   .arg(r.loadSeconds, 0, 'f', 3)
+                   .arg(r.prefillSeconds, 0, 'f', 1)
+                   .arg(r.prefillSeconds / std::max(1e-9, r.loadSeconds), 0, 'f', 0)
+                   .arg(r.loadedFound)
+                   .arg(r.needles)
+                   .arg(r.loadedIdentical ? QStringLiteral("yes") : QStringLiteral("no"));
+    }
     out.flush();
 }
 
@@ -226,6 +297,11 @@ void addOptions(QCommandLineParser &p)
     opt("window", "Recent tokens always attended.", "N", nullptr);
     opt("sinks", "First tokens always attended.", "N", nullptr);
     opt("summary", "Block summary: minmax (Quest), mean or mix.", "KIND", nullptr);
+    opt("persist-dir",
+        "Also save each sparse prefix to a KV file here, load it into a fresh context and ask again (default: a "
+        "temporary folder; 'none' skips it).",
+        "DIR",
+        nullptr);
 }
 
 int run(const QStringList &args)
@@ -258,7 +334,10 @@ int run(const QStringList &args)
         return ctx.fail(model.error());
     auto backend = createCpuBackend({ parser.value(QStringLiteral("threads")).toInt() });
     const HParams &hp = (*model)->hparams();
-    Bench bench { **model, *backend, *settings, parser.value(QStringLiteral("dense-max")).toInt(), 0.0 };
+    Bench bench { **model, *backend, *settings, parser.value(QStringLiteral("dense-max")).toInt(), 0.0, {} };
+    const QString persist = parser.value(QStringLiteral("persist-dir"));
+    if (persist != QLatin1String("none"))
+        bench.persistDir = persist.isEmpty() ? dir.path() : persist;
     bench.kvBytesPerPosition = static_cast<double>(hp.nLayer) * hp.nHeadKv
         * static_cast<double>(kvRowBytes(KvType::F16, hp.headDimK) + kvRowBytes(KvType::F16, hp.headDimV));
     QTextStream out(stdout);

@@ -1,6 +1,9 @@
 // quire generate --model M.gguf --prompt "...": streams a model's continuation to stdout, stats on stderr.
+// Read once, ask many: --prompt-file archive.txt --save-kv F, then --load-kv F --prompt "question"
+// (or --kv-cache F, which loads F when it matches and computes and saves it when not).
 #include "backendchoice.h"
 #include "command.h"
+#include "generateprefix.h"
 #include "inference/backend.h"
 #include "inference/chattemplate.h"
 #include "inference/generator.h"
@@ -28,6 +31,7 @@ struct Options {
     int nCtx = 4096;
     KvType kv = KvType::F16;
     SparseAttentionSettings attention;
+    cli::PrefixOptions prefix;
 };
 
 void addOptions(QCommandLineParser &p)
@@ -42,7 +46,13 @@ void addOptions(QCommandLineParser &p)
         p.addOption(o);
     };
     opt("model", "The GGUF model file.", "FILE");
-    opt("prompt", "The prompt text.", "TEXT");
+    opt("prompt", "The prompt text (after the --prompt-file or --load-kv prefix, when given).", "TEXT");
+    opt("prompt-file", "A long text evaluated first, in chunks with progress (Ctrl-C cancels).", "FILE");
+    opt("save-kv", "Save the KV cache of --prompt-file's text to FILE.", "FILE");
+    opt("load-kv", "Start from a KV cache saved with --save-kv (same model and settings).", "FILE");
+    opt("kv-cache",
+        "Load FILE when it holds --prompt-file's text for this model and settings, else compute and save it.",
+        "FILE");
     opt("max-tokens", "Stop after N generated tokens.", "N", "256");
     opt("temp", "Sampling temperature; 0 is greedy.", "T", "0.8");
     opt("top-k", "Keep the K most likely tokens (0: off).", "K", "40");
@@ -113,6 +123,15 @@ Expected<Options> readOptions(const QCommandLineParser &p)
     for (const QString &s : p.values(QStringLiteral("stop")))
         o.settings.stopStrings.push_back(s.toStdString());
     o.settings.parseSpecial = p.isSet(QStringLiteral("special"));
+    o.prefix.textFile = p.value(QStringLiteral("prompt-file"));
+    o.prefix.loadFile = p.value(QStringLiteral("load-kv"));
+    o.prefix.saveFile = p.value(QStringLiteral("save-kv"));
+    o.prefix.cacheFile = p.value(QStringLiteral("kv-cache"));
+    o.prefix.parseSpecial = o.settings.parseSpecial;
+    if ((!o.prefix.saveFile.isEmpty() || !o.prefix.cacheFile.isEmpty()) && o.prefix.textFile.isEmpty())
+        return fail(Error::Code::InvalidArgument, "--save-kv and --kv-cache need the text in --prompt-file");
+    if (o.prompt.isEmpty() && !o.prefix.isSet())
+        return fail(Error::Code::InvalidArgument, "give --prompt, --prompt-file or --load-kv");
     return o;
 }
 
@@ -158,6 +177,25 @@ void applyChatTemplate(const GgufFile &gguf, const QString &system, Options &o)
         o.settings.stopStrings.push_back(std::move(stop));
 }
 
+QString mib(std::size_t bytes)
+{
+    return QString::number(static_cast<double>(bytes) / (1024.0 * 1024.0), 'f', 1) + QStringLiteral(" MiB");
+}
+
+// A prefix evaluated or loaded with no question after it.
+int reportPrefix(cli::Context &ctx, const cli::PrefixResult &prefix, const EvalContext &eval)
+{
+    if (ctx.json()) {
+        ctx.printJson(QJsonObject { { QStringLiteral("prefix_tokens"), prefix.tokens },
+            { QStringLiteral("prefix_loaded"), prefix.loaded },
+            { QStringLiteral("prefix_seconds"), prefix.seconds },
+            { QStringLiteral("kv_bytes"), static_cast<double>(eval.kvBytes()) } });
+    } else {
+        QTextStream(stderr) << "quire: KV cache " << mib(eval.kvBytes()) << '\n';
+    }
+    return cli::ExitOk;
+}
+
 int run(const QStringList &args)
 {
     QCommandLineParser parser;
@@ -190,10 +228,30 @@ int run(const QStringList &args)
     if (parser.isSet(QStringLiteral("chat")))
         applyChatTemplate((*model)->gguf(), parser.value(QStringLiteral("system")), *options);
     Generator generator(**model, **tokenizer, **eval);
-    std::string text;
     const bool json = ctx.json();
-    auto stats = generator.generate(
-        options->prompt.toStdString(),
+    if (!json)
+        generator.setProgress(&ctx.progress());
+    cli::PrefixResult prefix;
+    if (options->prefix.isSet()) {
+        auto prepared = cli::preparePrefix(options->prefix, generator, **tokenizer, &cli::Context::cancel());
+        if (!prepared)
+            return ctx.fail(prepared.error());
+        prefix = *prepared;
+        if (!json)
+            QTextStream(stderr) << prefix.note;
+        if (options->prompt.isEmpty())
+            return reportPrefix(ctx, prefix, **eval);
+    }
+    // The question follows the prefix: no second BOS.
+    std::vector<std::int32_t> prompt = generator.history();
+    const std::vector<std::int32_t> question = (*tokenizer)
+                                                   ->encode(options->prompt.toStdString(),
+                                                       options->settings.addSpecial && prompt.empty(),
+                                                       options->settings.parseSpecial);
+    prompt.insert(prompt.end(), question.begin(), question.end());
+    std::string text;
+    auto stats = generator.generateFromTokens(
+        std::move(prompt),
         options->settings,
         [&](std::string_view piece) {
             if (json) {
@@ -210,6 +268,11 @@ int run(const QStringList &args)
     if (json) {
         ctx.printJson(QJsonObject { { QStringLiteral("text"), QString::fromStdString(text) },
             { QStringLiteral("prompt_tokens"), stats->promptTokens },
+            { QStringLiteral("reused_tokens"), stats->reusedTokens },
+            { QStringLiteral("prefix_tokens"), prefix.tokens },
+            { QStringLiteral("prefix_loaded"), prefix.loaded },
+            { QStringLiteral("prefix_seconds"), prefix.seconds },
+            { QStringLiteral("kv_bytes"), static_cast<double>((*eval)->kvBytes()) },
             { QStringLiteral("generated_tokens"), stats->generatedTokens },
             { QStringLiteral("prompt_tokens_per_second"), stats->promptTokensPerSecond() },
             { QStringLiteral("generated_tokens_per_second"), stats->generatedTokensPerSecond() },
@@ -223,7 +286,8 @@ int run(const QStringList &args)
     err << "quire: " << stats->promptTokens << " prompt tokens at "
         << QString::number(stats->promptTokensPerSecond(), 'f', 1) << " tok/s, " << stats->generatedTokens
         << " generated at " << QString::number(stats->generatedTokensPerSecond(), 'f', 1) << " tok/s ("
-        << stopReasonName(stats->reason) << "; " << QString::fromStdString(backend->name()) << ")\n";
+        << stopReasonName(stats->reason) << "; " << QString::fromStdString(backend->name()) << "; KV cache "
+        << mib((*eval)->kvBytes()) << ")\n";
     if (stats->reason == StopReason::ContextFull)
         err << "quire: the context is full (" << options->nCtx << " tokens): use --ctx to allow more\n";
     return cli::ExitOk;
