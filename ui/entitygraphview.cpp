@@ -21,7 +21,7 @@
 #include <QSaveFile>
 #include <QSpinBox>
 #include <QSvgGenerator>
-#include <QToolButton>
+#include <QToolBar>
 #include <QVBoxLayout>
 #include <algorithm>
 #include <cmath>
@@ -150,15 +150,19 @@ EntityGraphView::~EntityGraphView()
 
 QWidget *EntityGraphView::createFilterBar()
 {
-    auto *bar = new QWidget(this);
-    auto *row = new QHBoxLayout(bar);
-    row->setContentsMargins(0, 0, 0, 0);
+    // A tool bar, so that a narrow window folds the filters into its extension menu instead of
+    // widening the main window.
+    auto *bar = new QToolBar(tr("Graph filters"), this);
+    bar->setAccessibleName(tr("Graph filters"));
+    bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    bar->setIconSize(QSize(16, 16));
     auto labelled = [&](const QString &text, QWidget *field, const QString &accessible) {
         auto *label = new QLabel(text, bar);
         label->setBuddy(field);
+        label->setContentsMargins(6, 0, 2, 0);
         field->setAccessibleName(accessible);
-        row->addWidget(label);
-        row->addWidget(field);
+        bar->addWidget(label);
+        bar->addWidget(field);
     };
     m_type->addItem(tr("Named"), NamedTypes);
     m_type->addItem(tr("All types"), QStringList());
@@ -182,24 +186,19 @@ QWidget *EntityGraphView::createFilterBar()
     connect(m_type, &QComboBox::currentIndexChanged, this, &EntityGraphView::reload);
     for (QSpinBox *spin : { m_minDegree, m_firstChapter, m_lastChapter, m_maxNodes })
         connect(spin, &QSpinBox::valueChanged, &m_reloadTimer, qOverload<>(&QTimer::start));
-    row->addStretch(1);
-    auto button = [&](const QString &icon, const QString &text, const QString &tip, auto slot) {
-        auto *b = new QToolButton(bar);
-        b->setIcon(QIcon::fromTheme(icon));
-        b->setText(text);
-        b->setToolTip(tip);
-        b->setAccessibleName(text);
-        b->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-        connect(b, &QToolButton::clicked, this, slot);
-        row->addWidget(b);
+    bar->addSeparator();
+    auto action = [&](const QString &icon, const QString &text, const QString &tip, auto slot) {
+        QAction *a = bar->addAction(QIcon::fromTheme(icon), text);
+        a->setToolTip(tip);
+        connect(a, &QAction::triggered, this, slot);
     };
-    button(
+    action(
         QStringLiteral("zoom-fit-best"), tr("Fit"), tr("Show the whole graph (0)"), [this] { m_canvas->fitToView(); });
-    button(
+    action(
         QStringLiteral("view-refresh"), tr("Re-layout"), tr("Forget moved nodes and lay the graph out again"), [this] {
             relayout();
         });
-    button(QStringLiteral("document-export"), tr("Export…"), tr("Save the graph as GraphML, PNG or SVG"), [this] {
+    action(QStringLiteral("document-export"), tr("Export…"), tr("Save the graph as GraphML, PNG or SVG"), [this] {
         chooseExport();
     });
     return bar;

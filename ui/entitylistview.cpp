@@ -154,7 +154,9 @@ QWidget *EntityListView::createContent()
     bar->addWidget(show);
     bar->addWidget(m_type);
     bar->addStretch(1);
-    bar->addWidget(new QLabel(tr("Right-click to rename, merge or delete."), content));
+    auto *hint = new QLabel(tr("Right-click to rename, merge or delete."), content);
+    hint->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred); // clipped rather than widening the window
+    bar->addWidget(hint);
     auto *mentions = new QWidget(content);
     auto *mentionsLayout = new QVBoxLayout(mentions);
     mentionsLayout->setContentsMargins(0, 0, 0, 0);
@@ -170,6 +172,9 @@ QWidget *EntityListView::createContent()
     leftLayout->setContentsMargins(0, 0, 0, 0);
     leftLayout->addLayout(bar);
     leftLayout->addWidget(lists, 1);
+    // Explicit minimums: the panes squeeze rather than make the main window wider than the other tabs do.
+    left->setMinimumWidth(160);
+    m_graph->setMinimumWidth(160);
     auto *splitter = new QSplitter(Qt::Horizontal, content);
     splitter->addWidget(left);
     splitter->addWidget(m_graph);
