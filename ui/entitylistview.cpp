@@ -180,6 +180,7 @@ QWidget *EntityListView::createContent()
     splitter->addWidget(m_graph);
     splitter->setStretchFactor(0, 2);
     splitter->setStretchFactor(1, 3);
+    splitter->setSizes({ 2000, 3000 }); // 2:3 of whatever width the tab gets
     auto *contentLayout = new QVBoxLayout(content);
     contentLayout->setContentsMargins(0, 0, 0, 0);
     contentLayout->addWidget(splitter, 1);
