@@ -29,7 +29,9 @@ test: build-ci
 test-asan: deps
 	cmake --preset asan >/dev/null
 	cmake --build --preset asan -j $(JOBS)
-	ctest --preset asan -j $(JOBS) -LE 'fuzz|bench'
+	# sparserecalltest (long-context recall up to 256K tokens) takes over 7 minutes per case at -O1 with
+	# ASan; its code runs sanitized in sparseattentiontest, kvsnapshottest and chunkedprefilltest.
+	ctest --preset asan -j $(JOBS) -LE 'fuzz|bench' -E '^sparserecalltest$$'
 
 package: build-release
 	cd build/release && cpack -G DEB

@@ -204,7 +204,8 @@ void detectEndTokens(const GgufFile &file, std::vector<VocabToken> &tokens, Voca
     eog.insert(eog.end(), { s.eos, s.eot, s.eom });
     s.eog.clear();
     for (const std::int32_t id : eog) {
-        if (id >= 0 && std::find(s.eog.begin(), s.eog.end(), id) == s.eog.end())
+        const bool known = id >= 0 && static_cast<std::size_t>(id) < tokens.size();
+        if (known && std::find(s.eog.begin(), s.eog.end(), id) == s.eog.end())
             s.eog.push_back(id);
     }
     for (const std::int32_t id : s.eog) {

@@ -25,9 +25,11 @@ EmptyStatePage::EmptyStatePage(
     m_title->setAlignment(Qt::AlignCenter);
     m_explanation->setAlignment(Qt::AlignCenter);
     m_explanation->setWordWrap(true);
-    // A fixed width and the height that width needs: a centred, wrapped label otherwise gets clipped.
-    m_explanation->setFixedWidth(480);
-    m_explanation->setMinimumHeight(m_explanation->heightForWidth(480));
+    // Between 240 and 480 pixels wide, with the height the narrowest width needs: a centred, wrapped
+    // label otherwise gets clipped. A fixed 480 made every tab, and so the window, at least that wide.
+    m_explanation->setMinimumWidth(240);
+    m_explanation->setMaximumWidth(480);
+    m_explanation->setMinimumHeight(m_explanation->heightForWidth(240));
     m_explanation->setTextFormat(Qt::PlainText);
     QPalette muted = m_explanation->palette();
     muted.setColor(QPalette::WindowText, muted.color(QPalette::PlaceholderText));

@@ -67,7 +67,8 @@ void PreTokenizerTest::matchesPythonRegex()
 // Invalid UTF-8 is kept byte for byte: the pieces always tile the whole text.
 void PreTokenizerTest::piecesCoverTheText()
 {
-    const QByteArray text("ok \xFF\xC3 caf\xC3\xA9 \xE2\x82 12345\r\n\n end  ", 31);
+    static constexpr char raw[] = "ok \xFF\xC3 caf\xC3\xA9 \xE2\x82 12345\r\n\n end  ";
+    const QByteArray text(raw, sizeof(raw) - 1);
     for (const char *name : { "gpt-2", "llama-bpe", "qwen2", "starcoder", "default", "falcon", "deepseek-coder" }) {
         const auto pre = PreTokenizer::forName(name);
         QVERIFY(pre);
