@@ -5,6 +5,7 @@
 #include "backendchoice.h"
 #include "command.h"
 #include "store/library.h"
+#include "termmarks.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -84,19 +85,6 @@ Expected<std::unique_ptr<analysis::AskModel>> loadModel(const QCommandLineParser
     if (!json)
         QTextStream(stderr) << "quire: running on " << choice->reason << '\n';
     return analysis::AskModel::load(*settings, std::move(choice->backend));
-}
-
-// The passage with the question's words in bold on a terminal, «between guillemets» otherwise.
-QString marked(const Passage &p, bool terminal)
-{
-    const QString open = terminal ? QStringLiteral("\033[1m") : QStringLiteral("«");
-    const QString close = terminal ? QStringLiteral("\033[0m") : QStringLiteral("»");
-    QString out = p.text;
-    for (auto it = p.highlights.rbegin(); it != p.highlights.rend(); ++it) {
-        out.insert(it->first + it->second, close);
-        out.insert(it->first, open);
-    }
-    return out.simplified();
 }
 
 QString where(const Passage &p)
@@ -184,7 +172,7 @@ void printPassages(const AskResult &r, QTextStream &out)
     for (std::size_t i = 0; i < r.retrieval.passages.size(); ++i) {
         const Passage &p = r.retrieval.passages[i];
         out << '[' << (i + 1) << "] " << where(p) << "  (document " << p.documentId << ", sentence "
-            << p.citedSentenceId << ")\n    " << marked(p, terminal) << "\n\n";
+            << p.citedSentenceId << ")\n    " << cli::markTerms(p.text, p.highlights, terminal) << "\n\n";
     }
 }
 

@@ -1,6 +1,7 @@
 // quire search LIB "query": full-text search over a library's sentences.
 #include "command.h"
 #include "store/rankedsearch.h"
+#include "termmarks.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>
@@ -12,19 +13,6 @@ namespace
 {
 
 using namespace quire;
-
-// The snippet with its matched terms in bold on a terminal, «between guillemets» otherwise.
-QString marked(const store::SearchHit &hit, bool terminal)
-{
-    const QString open = terminal ? QStringLiteral("\033[1m") : QStringLiteral("«");
-    const QString close = terminal ? QStringLiteral("\033[0m") : QStringLiteral("»");
-    QString out = hit.snippet;
-    for (auto it = hit.highlights.rbegin(); it != hit.highlights.rend(); ++it) {
-        out.insert(it->first + it->second, close);
-        out.insert(it->first, open);
-    }
-    return out.simplified();
-}
 
 QJsonObject toJson(const store::SearchHit &hit)
 {
@@ -122,7 +110,7 @@ int run(const QStringList &arguments)
     for (const store::SearchHit &hit : result->hits) {
         const QString name = hit.title.isEmpty() ? hit.path.section(QLatin1Char('/'), -1) : hit.title;
         out << '[' << hit.documentId << "] " << name << ", p. " << hit.page << "  (" << hit.path << ")\n    "
-            << marked(hit, terminal) << "\n";
+            << cli::markTerms(hit.snippet, hit.highlights, terminal) << "\n";
     }
     if (result->hits.empty())
         out << "No matches.\n";
